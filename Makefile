@@ -1,0 +1,43 @@
+# The course's commands. `make lab` and `make test` are the two a user needs: each creates and
+# fills the virtual environment .venv on first use (Python 3.11, requirements.txt, `pip install -e .`).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test slides refresh timings venv clean help
+help:
+	@echo "make lab       open the course in JupyterLab (creates .venv on first use)"
+	@echo "make test      run every notebook under strict nbval, and the unit tests"
+	@echo "make slides    export every chapter as a reveal.js deck into build/slides/ (works offline)"
+	@echo "make refresh   re-execute notebooks in place (NB=chapters/05_lenet.ipynb for one)"
+	@echo "make timings   the per-notebook wall-time table of the last test run, for the README"
+
+venv: $(STAMP)
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -r requirements.txt
+	$(PY) -m pip install --no-deps -e .
+	$(PY) -m utils.env
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab chapters
+
+# Strict nbval (outputs compared) on every chapter, plus the unit tests. Options common to every
+# pytest run (current env kernel, sanitize file, timings) are in pyproject.toml.
+test: $(STAMP)
+	$(PY) -m pytest --nbval chapters tests
+
+slides: $(STAMP)
+	$(PY) -m utils.slides chapters build/slides
+
+refresh: $(STAMP)
+	$(PY) -m utils.refresh $(or $(NB),chapters)
+
+timings: $(STAMP)
+	$(PY) tests/report_durations.py build/test-durations.json
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,41 @@
+"""pytest setup shared by the notebook tests (nbval) and the unit tests.
+
+* The TF_* environment the course runs with is set here, before nbval starts any kernel, so the
+  kernels under test see the same environment as those of `make refresh` and `make lab`.
+* Each notebook's wall time (kernel start plus every cell) is summed, printed at the end of the
+  run and written to build/test-durations.json; `make timings` turns it into the README's table.
+"""
+import json
+import os
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from utils.env import apply_tf_environment
+
+apply_tf_environment()
+os.environ.setdefault("MPLBACKEND", "Agg")  # unit tests draw figures without a display
+
+ROOT = Path(__file__).resolve().parent
+_durations = defaultdict(float)
+_started = time.perf_counter()
+
+
+def pytest_runtest_logreport(report):
+    path = report.nodeid.split("::")[0]
+    if path.endswith(".ipynb"):
+        _durations[path] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _durations:
+        return
+    terminalreporter.section("wall time per notebook")
+    for path, seconds in sorted(_durations.items()):
+        terminalreporter.write_line(f"{seconds:7.1f} s  {path}")
+    total = sum(_durations.values())
+    terminalreporter.write_line(f"{total:7.1f} s  all notebooks ({time.perf_counter() - _started:.1f} s whole run)")
+    out = ROOT / "build" / "test-durations.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"notebooks": dict(sorted(_durations.items())),
+                               "whole_run_seconds": round(time.perf_counter() - _started, 1)}, indent=1))

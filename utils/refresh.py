@@ -1,0 +1,60 @@
+"""Re-execute notebooks in place, top to bottom, in the environment the tests use.
+
+``python -m utils.refresh chapters`` (``make refresh``; ``make refresh NB=chapters/05_lenet.ipynb``
+for one). Each notebook runs in a fresh kernel of this Python with the working directory set to
+its folder, as nbval runs it. The result is written to a temporary file and moved over the
+notebook only when every cell ran (cells tagged ``raises-exception`` may raise), so a failure
+never clobbers a notebook.
+"""
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from utils.env import apply_tf_environment, install_kernel_config
+
+
+def refresh(path, timeout=1200):
+    """Execute one notebook and store its fresh outputs; return the wall time in seconds."""
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    tmp = path.with_name(f".{path.name}.refresh.tmp")
+    try:
+        nbformat.write(nb, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return seconds
+
+
+def main(argv):
+    install_kernel_config()   # C++ log lines to the terminal, not into stored outputs
+    apply_tf_environment()    # the kernels inherit the same TF_* variables the tests set
+    targets = []
+    for arg in argv or ["chapters"]:
+        p = Path(arg)
+        if not p.exists():
+            sys.exit(f"{p}: no such notebook or folder")
+        targets += sorted(p.glob("*.ipynb")) if p.is_dir() else [p]
+    failed = []
+    for nb_path in targets:
+        try:
+            print(f"{nb_path}: {refresh(nb_path):.1f} s", flush=True)
+        except CellExecutionError as e:
+            failed.append(nb_path)
+            print(f"{nb_path}: FAILED, left unchanged\n{str(e)[-3000:]}", flush=True)
+    if failed:
+        sys.exit(f"{len(failed)} notebook(s) failed: {', '.join(map(str, failed))}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
