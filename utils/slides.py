@@ -34,10 +34,9 @@ def slides_exporter():
         config[section][name] = value
     config.SlidesExporter.reveal_theme = "simple"
     config.SlidesExporter.reveal_scroll = True  # long code cells scroll instead of overflowing
-    exporter = SlidesExporter(config=config)
-    exporter.extra_template_basedirs = [str(HERE / "templates")]
-    exporter.template_name = "course_reveal"
-    return exporter
+    config.SlidesExporter.extra_template_basedirs = [str(HERE / "templates")]
+    config.SlidesExporter.template_name = "course_reveal"
+    return SlidesExporter(config=config)
 
 
 def export_decks(notebooks, out_dir):

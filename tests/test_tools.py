@@ -1,0 +1,188 @@
+"""utils.timing, utils.env, utils.plotting, utils.train, utils.refresh and utils.slides."""
+import json
+
+import nbformat
+import numpy as np
+import pytest
+
+import utils
+from utils import env, plotting, timing
+
+
+# ------------------------------------------------------------------------------------ timing
+
+def test_timer_measures_a_block_and_its_laps():
+    with timing.Timer("t") as t:
+        t.lap()
+        t.lap()
+    assert t.elapsed >= sum(t.laps) >= 0
+    result = t.result()
+    assert len(result.times) == 2 and result.sd >= 0
+
+
+def test_timer_lap_outside_the_block_says_what_to_do():
+    with pytest.raises(RuntimeError, match="outside `with Timer"):
+        timing.Timer().lap()
+
+
+def test_time_tensorflow_run_counts_burn_in_apart_from_timed_steps():
+    calls = []
+    result = timing.time_tensorflow_run(lambda: calls.append(1), num_steps=4, num_burn_in=3)
+    assert len(calls) == 7 and len(result.times) == 4
+    assert "over 4 steps" in str(result)
+
+
+def test_time_tensorflow_run_runs_a_session_and_a_tf_function():
+    import tensorflow as tf
+
+    with tf.Graph().as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [None, 3])
+        y = tf.reduce_sum(x * 2.0)
+        with tf.compat.v1.Session() as sess:
+            result = timing.time_tensorflow_run(sess, y, feed_dict={x: np.ones((2, 3))}, num_steps=2)
+    assert len(result.times) == 2
+    f = tf.function(lambda: tf.reduce_sum(tf.ones((4, 4))))
+    assert len(timing.time_tensorflow_run(f, num_steps=2, num_burn_in=1).times) == 2
+
+
+def test_time_tensorflow_run_rejects_bad_arguments():
+    with pytest.raises(TypeError, match="Session or a callable"):
+        timing.time_tensorflow_run(42)
+    with pytest.raises(ValueError, match="fetches/feed_dict go with a Session"):
+        timing.time_tensorflow_run(lambda: 1, fetches="y")
+    with pytest.raises(ValueError, match="num_steps must be >= 1"):
+        timing.time_tensorflow_run(lambda: 1, num_steps=0)
+
+
+# --------------------------------------------------------------------------------------- env
+
+def test_kernel_config_is_installed_once_and_keeps_the_users_lines(tmp_path):
+    path = env.kernel_config_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text("c.InteractiveShell.colors = 'nocolor'\n")
+    env.install_kernel_config(tmp_path)
+    env.install_kernel_config(tmp_path)
+    text = path.read_text()
+    assert text.startswith("c.InteractiveShell.colors") and text.count("capture_fd_output = False") == 1
+
+
+def test_this_environment_has_the_kernel_config():
+    assert env.kernel_config_installed(), "run `python -m utils.env` (make venv does it)"
+
+
+def test_full_size_switch_reads_the_environment(monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("COURSE_FULL_SIZE", "1")
+    assert importlib.reload(utils).FULL_SIZE is True
+    monkeypatch.setenv("COURSE_FULL_SIZE", "0")
+    assert importlib.reload(utils).FULL_SIZE is False
+
+
+# ---------------------------------------------------------------------------------- plotting
+
+def test_image_grid_titles_images_with_class_names():
+    fig = plotting.image_grid(np.zeros((3, 5, 5, 1)), labels=[0, 2, 1], class_names=["a", "b", "c"], ncols=2)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["a", "c", "b"]
+
+
+def test_plotting_rejects_wrong_shapes_with_the_expected_shape():
+    with pytest.raises(ValueError, match=r"\(N, H, W\) or \(N, H, W, C\)"):
+        plotting.image_grid(np.zeros(5))
+    with pytest.raises(ValueError, match="height, width, in_channels, out_channels"):
+        plotting.plot_filters(np.zeros((3, 3, 8)))
+
+
+def test_plot_curves_draws_validation_dashed():
+    fig = plotting.plot_curves({"run": {"loss": [1, 0.5], "val_loss": [1.1, 0.7]}}, metrics=("loss",))
+    styles = [line.get_linestyle() for line in fig.axes[0].lines]
+    assert styles == ["-", "--"]
+
+
+def test_draw_graph_places_inputs_left_of_results():
+    import tensorflow as tf
+
+    with tf.Graph().as_default() as g:
+        a = tf.constant(1.0, name="a")
+        b = tf.constant(2.0, name="b")
+        tf.add(a, b, name="sum")
+    fig = plotting.draw_graph(g)
+    texts = {t.get_text().split("\n")[0]: t.get_position()[0] for t in fig.axes[0].texts}
+    assert texts["a"] < texts["sum"] and texts["b"] < texts["sum"]
+
+
+# ------------------------------------------------------------------------------------- train
+
+def test_fit_prints_one_rounded_line_per_epoch_and_reports_test_accuracy(capsys):
+    import keras
+
+    from utils import train
+
+    utils.setup()
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    y = (x[:, 0] > 0).astype("int32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    history = train.fit(model, (x, y), (x, y), epochs=2, batch_size=16)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["epoch 1/2", "epoch 2/2"]
+    assert "loss 0." in lines[0] or "loss 1." in lines[0]
+    assert len(history["loss"]) == 2 and 0.0 <= history["test_accuracy"] <= 1.0
+
+
+# ----------------------------------------------------------------------- refresh and slides
+
+def write_notebook(path, sources, tags=None):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title", metadata={"slideshow": {"slide_type": "slide"}})]
+    nb.cells += [nbformat.v4.new_code_cell(s, metadata={"slideshow": {"slide_type": "-"},
+                                                       "tags": tags or []}) for s in sources]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def test_refresh_stores_outputs_and_keeps_c_log_lines_out(tmp_path):
+    from utils import refresh
+
+    path = tmp_path / "ok.ipynb"
+    write_notebook(path, ["import os\nos.write(2, b'I0000 fake C++ log line\\n')\nprint(6 * 7)"])
+    refresh.refresh(path)
+    outputs = json.loads(path.read_text())["cells"][1]["outputs"]
+    assert outputs == [{"name": "stdout", "output_type": "stream", "text": ["42\n"]}]
+
+
+def test_refresh_leaves_a_failing_notebook_untouched(tmp_path):
+    from nbclient.exceptions import CellExecutionError
+
+    from utils import refresh
+
+    path = tmp_path / "bad.ipynb"
+    write_notebook(path, ["print('ran')", "1 / 0"])
+    before = path.read_bytes()
+    with pytest.raises(CellExecutionError):
+        refresh.refresh(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["bad.ipynb"]
+
+
+def test_refresh_accepts_errors_in_cells_tagged_raises_exception(tmp_path):
+    from utils import refresh
+
+    path = tmp_path / "raises.ipynb"
+    write_notebook(path, ["raise ValueError('shown on purpose')"], tags=["raises-exception"])
+    refresh.refresh(path)
+    assert json.loads(path.read_text())["cells"][1]["outputs"][0]["ename"] == "ValueError"
+
+
+def test_slides_use_only_local_scripts(tmp_path):
+    from utils import slides
+
+    path = tmp_path / "deck.ipynb"
+    write_notebook(path, ["print(1)"])
+    (deck,) = slides.export_decks([path], tmp_path / "out")
+    html = deck.read_text()
+    assert "reveal.js" in html and "vendor/reveal.js/dist/reveal.js" in html
+    for cdn in ("unpkg.com", "cdnjs", "cdn.jsdelivr", "mermaid"):
+        assert cdn not in html, f"{cdn} still referenced: the deck would need the network"
+    assert (tmp_path / "out" / "vendor" / "reveal.js" / "dist" / "reveal.js").exists()
+    assert (tmp_path / "out" / "vendor" / "mathjax" / "MathJax.js").exists()
