@@ -1,0 +1,301 @@
+"""Highway networks and ResNets v1/v2: the blocks first, then one builder and a short function per variant.
+
+The program follows the tf.contrib.slim ``resnet_v2`` code of seed 001, rewritten for Keras 3:
+
+* ``Block(scope, unit_fn, args)``: a stage of the network, ``args`` being one tuple per unit, e.g.
+  ``(depth, depth_bottleneck, stride)`` for a bottleneck unit;
+* ``subsample`` (a 1x1 max-pool with a stride) and ``conv2d_same`` (explicit padding before a strided
+  convolution, so the output size does not depend on whether the input size is even or odd);
+* ``stack_blocks_dense``: run every unit of every block, naming layers ``{block}_unit{i}_...``;
+* ``bottleneck_v2``: the pre-activation unit of He et al. 2016 (BN and ReLU *before* each convolution,
+  nothing after the addition), ``bottleneck_v1`` the original unit of He et al. 2015;
+* ``resnet``: the one builder (root, stacked blocks, [post-norm], global average pool, classifier),
+  and ``resnet50`` / ``resnet_v2_50`` / ``101`` / ``152`` / ``200`` listing their blocks.
+
+The ImageNet builders have exactly the parameter counts of ``keras.applications.ResNet50`` and
+``ResNet50V2/101V2/152V2`` (weights=None). Layer names are deterministic, so a model always prints
+and saves the same way.
+"""
+import collections
+
+import keras
+from keras import layers
+
+# Keras applications' BN epsilon (slim used 1e-5; the difference only matters for loading weights).
+BN_EPSILON = 1.001e-5
+# slim used a moving-average decay of 0.997, right for ImageNet's 600k steps. The course trains for a
+# few hundred steps, and with 0.997 the inference statistics would still be mostly their initial values.
+BN_MOMENTUM = 0.9
+
+
+# ------------------------------------------------------------------------------------ Highway
+
+@keras.saving.register_keras_serializable(package="course")
+class Highway(layers.Layer):
+    """A fully connected Highway layer (Srivastava, Greff & Schmidhuber 2015).
+
+        y = H(x) * T(x) + x * (1 - T(x)),   H(x) = act(x W_H + b_H),   T(x) = sigmoid(x W_T + b_T)
+
+    T is the *transform gate*, 1 - T the *carry gate*. The gate bias starts negative (the paper uses
+    -1 to -3), so at initialisation the layer mostly carries its input through: a deep stack starts
+    close to the identity and can be trained. Input and output widths are equal (``x`` is added).
+    """
+
+    def __init__(self, activation="relu", gate_bias=-2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = keras.activations.get(activation)
+        self.gate_bias = float(gate_bias)
+
+    def build(self, input_shape):
+        width = input_shape[-1]
+        if width is None:
+            raise ValueError("Highway needs a known input width (last dimension); give the Input a shape")
+        self.h_kernel = self.add_weight(name="h_kernel", shape=(width, width), initializer="he_normal")
+        self.h_bias = self.add_weight(name="h_bias", shape=(width,), initializer="zeros")
+        self.t_kernel = self.add_weight(name="t_kernel", shape=(width, width), initializer="glorot_uniform")
+        self.t_bias = self.add_weight(name="t_bias", shape=(width,),
+                                      initializer=keras.initializers.Constant(self.gate_bias))
+
+    def transform_gate(self, x):
+        """T(x), in (0, 1): how much of the layer's own output H(x) replaces the input."""
+        return keras.ops.sigmoid(keras.ops.matmul(x, self.t_kernel) + self.t_bias)
+
+    def call(self, x):
+        h = self.activation(keras.ops.matmul(x, self.h_kernel) + self.h_bias)
+        t = self.transform_gate(x)
+        return h * t + x * (1.0 - t)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": keras.activations.serialize(self.activation),
+                "gate_bias": self.gate_bias}
+
+
+# ------------------------------------------------------------------------------ slim helpers
+
+# A stage of the network: `unit_fn(x, *unit, name=...)` is called for each tuple `unit` in `args`.
+Block = collections.namedtuple("Block", ["scope", "unit_fn", "args"])
+
+
+def batch_norm(x, name, relu=False):
+    """BN over the channels (the last axis), then optionally ReLU: slim's normalizer_fn + activation_fn."""
+    x = layers.BatchNormalization(epsilon=BN_EPSILON, momentum=BN_MOMENTUM, name=f"{name}_bn")(x)
+    return layers.Activation("relu", name=f"{name}_relu")(x) if relu else x
+
+
+def subsample(x, factor, name):
+    """Keep every ``factor``-th pixel (a 1x1 max-pool with a stride), the identity when factor is 1."""
+    if factor == 1:
+        return x
+    return layers.MaxPooling2D(1, strides=factor, name=name)(x)
+
+
+def conv2d_same(x, filters, kernel_size, stride, use_bias=False, name=None):
+    """A convolution whose output is ceil(input / stride), padded the same way for every input size.
+
+    With stride 1 this is padding="same". With a stride, "same" padding would put the extra pixel at
+    the bottom/right only for some input sizes; padding (k-1)//2 before and the rest after, then a
+    "valid" convolution, makes the result independent of the input size (slim's conv2d_same).
+    """
+    if stride == 1:
+        return layers.Conv2D(filters, kernel_size, padding="same", use_bias=use_bias, name=name)(x)
+    pad_total = kernel_size - 1
+    pad_beg = pad_total // 2
+    pad_end = pad_total - pad_beg
+    x = layers.ZeroPadding2D(((pad_beg, pad_end), (pad_beg, pad_end)), name=f"{name}_pad")(x)
+    return layers.Conv2D(filters, kernel_size, strides=stride, padding="valid", use_bias=use_bias,
+                         name=name)(x)
+
+
+def stack_blocks_dense(x, blocks):
+    """Run every unit of every block in order; unit i of block "block2" is named "block2_unit{i}"."""
+    for block in blocks:
+        for i, unit in enumerate(block.args):
+            x = block.unit_fn(x, *unit, name=f"{block.scope}_unit{i + 1}")
+    return x
+
+
+def check_blocks(blocks):
+    """Raise a clear error for a block list the builder cannot use."""
+    if not blocks:
+        raise ValueError("resnet() needs at least one Block, e.g. Block('block1', basic_block, [(16, 1)])")
+    for block in blocks:
+        if not isinstance(block, Block):
+            raise ValueError(f"expected Block(scope, unit_fn, args) items, got {type(block).__name__}; "
+                             f"wrap the stage as Block('block1', bottleneck_v2, [(256, 64, 1), ...])")
+        if not block.args:
+            raise ValueError(f"block {block.scope!r} has no units: give args at least one tuple")
+
+
+# ---------------------------------------------------------------------------- residual units
+
+def basic_block(x, depth, stride=1, name="unit"):
+    """ResNet v1 basic unit (ResNet-18/34): two 3x3 conv-BN layers, add the shortcut, then ReLU.
+
+    The shortcut is the identity when the depth does not change (subsampled if stride > 1), else a
+    1x1 projection with BN (the paper's option B).
+    """
+    depth_in = x.shape[-1]
+    if depth == depth_in:
+        shortcut = subsample(x, stride, name=f"{name}_shortcut")
+    else:
+        shortcut = layers.Conv2D(depth, 1, strides=stride, use_bias=False, name=f"{name}_shortcut")(x)
+        shortcut = batch_norm(shortcut, f"{name}_shortcut")
+    r = conv2d_same(x, depth, 3, stride, name=f"{name}_conv1")
+    r = batch_norm(r, f"{name}_conv1", relu=True)
+    r = conv2d_same(r, depth, 3, 1, name=f"{name}_conv2")
+    r = batch_norm(r, f"{name}_conv2")
+    x = layers.Add(name=f"{name}_add")([shortcut, r])
+    return layers.Activation("relu", name=f"{name}_out")(x)
+
+
+def bottleneck_v1(x, depth, depth_bottleneck, stride=1, name="unit"):
+    """ResNet v1 bottleneck unit (ResNet-50/101/152): 1x1 reduce, 3x3, 1x1 expand; add; ReLU.
+
+    As in the original Caffe model and keras.applications.ResNet50, the stride sits on the first 1x1
+    convolution and every convolution keeps a bias even though BN follows it (the bias is redundant,
+    BN subtracts the mean; we keep it to reproduce the reference parameter count exactly).
+    """
+    depth_in = x.shape[-1]
+    if depth == depth_in:
+        shortcut = subsample(x, stride, name=f"{name}_shortcut")
+    else:
+        shortcut = layers.Conv2D(depth, 1, strides=stride, name=f"{name}_shortcut")(x)
+        shortcut = batch_norm(shortcut, f"{name}_shortcut")
+    r = layers.Conv2D(depth_bottleneck, 1, strides=stride, name=f"{name}_conv1")(x)
+    r = batch_norm(r, f"{name}_conv1", relu=True)
+    r = layers.Conv2D(depth_bottleneck, 3, padding="same", name=f"{name}_conv2")(r)
+    r = batch_norm(r, f"{name}_conv2", relu=True)
+    r = layers.Conv2D(depth, 1, name=f"{name}_conv3")(r)
+    r = batch_norm(r, f"{name}_conv3")
+    x = layers.Add(name=f"{name}_add")([shortcut, r])
+    return layers.Activation("relu", name=f"{name}_out")(x)
+
+
+def bottleneck_v2(x, depth, depth_bottleneck, stride=1, name="unit"):
+    """ResNet v2 pre-activation bottleneck unit (He et al. 2016), slim's ``bottleneck`` with ``preact``.
+
+    BN+ReLU come *before* each convolution ("preact"), and nothing follows the addition, so the
+    shortcut path from any unit to any later one is a pure identity. The last 1x1 convolution has
+    no BN (the next unit's preact normalises the sum) and keeps its bias; the projection shortcut
+    (when the depth changes) reads the pre-activated input, as in slim and Keras.
+    """
+    depth_in = x.shape[-1]
+    preact = batch_norm(x, f"{name}_preact", relu=True)
+    if depth == depth_in:
+        shortcut = subsample(x, stride, name=f"{name}_shortcut")
+    else:
+        shortcut = layers.Conv2D(depth, 1, strides=stride, name=f"{name}_shortcut")(preact)
+    r = layers.Conv2D(depth_bottleneck, 1, use_bias=False, name=f"{name}_conv1")(preact)
+    r = batch_norm(r, f"{name}_conv1", relu=True)
+    r = conv2d_same(r, depth_bottleneck, 3, stride, name=f"{name}_conv2")
+    r = batch_norm(r, f"{name}_conv2", relu=True)
+    r = layers.Conv2D(depth, 1, name=f"{name}_conv3")(r)
+    return layers.Add(name=f"{name}_add")([shortcut, r])
+
+
+# ---------------------------------------------------------------------------------- builder
+
+def root_block(x, preact, imagenet=True, depth=64):
+    """The stem before the residual stages.
+
+    imagenet=True: 7x7/2 convolution then a 3x3/2 max-pool (224 -> 56), as in both papers.
+    imagenet=False: one 3x3 convolution, no pooling, for 28x28 or 32x32 images (the paper's CIFAR nets).
+    In v2 (preact) the stem has no BN/ReLU: the first unit's preact normalises it.
+    """
+    if imagenet:
+        # v1 keeps the conv bias (keras.applications.ResNet50 does); v2 has no BN after it, so it needs one.
+        x = conv2d_same(x, depth, 7, 2, use_bias=True, name="conv1")
+        if not preact:
+            x = batch_norm(x, "conv1", relu=True)
+        return layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
+    x = conv2d_same(x, depth, 3, 1, use_bias=preact, name="conv1")
+    return x if preact else batch_norm(x, "conv1", relu=True)
+
+
+def resnet(blocks, input_shape=(224, 224, 3), num_classes=1000, preact=False, imagenet_root=True,
+           root_depth=64, name="resnet"):
+    """The one ResNet builder: root, ``stack_blocks_dense(blocks)``, [postnorm], average pool, softmax.
+
+    blocks: list of :class:`Block`; preact: True for v2 (adds the final BN+ReLU "postnorm" that the
+    last unit's open sum needs); imagenet_root: the 7x7/2 + pool stem, else a 3x3 stem for small images.
+    """
+    check_blocks(blocks)
+    if len(input_shape) != 3:
+        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape}")
+    inputs = keras.Input(shape=input_shape, name="inputs")
+    x = root_block(inputs, preact, imagenet_root, root_depth)
+    x = stack_blocks_dense(x, blocks)
+    if preact:
+        x = batch_norm(x, "postnorm", relu=True)
+    x = layers.GlobalAveragePooling2D(name="pool5")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="predictions")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def resnet50(input_shape=(224, 224, 3), num_classes=1000, name="resnet50"):
+    """ResNet-50 v1 (He et al. 2015): 3, 4, 6, 3 bottleneck units; 25,636,712 parameters at 1000 classes.
+
+    v1 (the Caffe model, keras.applications) downsamples in the FIRST unit of stages 2-4.
+    """
+    blocks = [
+        Block("block1", bottleneck_v1, [(256, 64, 1)] * 3),
+        Block("block2", bottleneck_v1, [(512, 128, 2)] + [(512, 128, 1)] * 3),
+        Block("block3", bottleneck_v1, [(1024, 256, 2)] + [(1024, 256, 1)] * 5),
+        Block("block4", bottleneck_v1, [(2048, 512, 2)] + [(2048, 512, 1)] * 2),
+    ]
+    return resnet(blocks, input_shape, num_classes, preact=False, name=name)
+
+
+# slim's v2 downsamples in the LAST unit of stages 1-3: same parameters as v1's layout, but the
+# strided unit's subsampled identity shortcut never has to change depth at the same time.
+
+def resnet_v2_50(input_shape=(224, 224, 3), num_classes=1000, name="resnet_v2_50"):
+    """ResNet-50 v2: 3, 4, 6, 3 pre-activation bottleneck units; 25,613,800 parameters."""
+    blocks = [
+        Block("block1", bottleneck_v2, [(256, 64, 1)] * 2 + [(256, 64, 2)]),
+        Block("block2", bottleneck_v2, [(512, 128, 1)] * 3 + [(512, 128, 2)]),
+        Block("block3", bottleneck_v2, [(1024, 256, 1)] * 5 + [(1024, 256, 2)]),
+        Block("block4", bottleneck_v2, [(2048, 512, 1)] * 3),
+    ]
+    return resnet(blocks, input_shape, num_classes, preact=True, name=name)
+
+
+def resnet_v2_101(input_shape=(224, 224, 3), num_classes=1000, name="resnet_v2_101"):
+    """ResNet-101 v2: 3, 4, 23, 3 units; 44,675,560 parameters."""
+    blocks = [
+        Block("block1", bottleneck_v2, [(256, 64, 1)] * 2 + [(256, 64, 2)]),
+        Block("block2", bottleneck_v2, [(512, 128, 1)] * 3 + [(512, 128, 2)]),
+        Block("block3", bottleneck_v2, [(1024, 256, 1)] * 22 + [(1024, 256, 2)]),
+        Block("block4", bottleneck_v2, [(2048, 512, 1)] * 3),
+    ]
+    return resnet(blocks, input_shape, num_classes, preact=True, name=name)
+
+
+def resnet_v2_152(input_shape=(224, 224, 3), num_classes=1000, name="resnet_v2_152"):
+    """ResNet-152 v2: 3, 8, 36, 3 units; 60,380,648 parameters."""
+    blocks = [
+        Block("block1", bottleneck_v2, [(256, 64, 1)] * 2 + [(256, 64, 2)]),
+        Block("block2", bottleneck_v2, [(512, 128, 1)] * 7 + [(512, 128, 2)]),
+        Block("block3", bottleneck_v2, [(1024, 256, 1)] * 35 + [(1024, 256, 2)]),
+        Block("block4", bottleneck_v2, [(2048, 512, 1)] * 3),
+    ]
+    return resnet(blocks, input_shape, num_classes, preact=True, name=name)
+
+
+def resnet_v2_200(input_shape=(224, 224, 3), num_classes=1000, name="resnet_v2_200"):
+    """ResNet-200 v2: 3, 24, 36, 3 units (keras.applications has no counterpart)."""
+    blocks = [
+        Block("block1", bottleneck_v2, [(256, 64, 1)] * 2 + [(256, 64, 2)]),
+        Block("block2", bottleneck_v2, [(512, 128, 1)] * 23 + [(512, 128, 2)]),
+        Block("block3", bottleneck_v2, [(1024, 256, 1)] * 35 + [(1024, 256, 2)]),
+        Block("block4", bottleneck_v2, [(2048, 512, 1)] * 3),
+    ]
+    return resnet(blocks, input_shape, num_classes, preact=True, name=name)
+
+
+def small_resnet(depths=(16, 32, 64), units=2, input_shape=(28, 28, 1), num_classes=10, name="small_resnet"):
+    """A CIFAR-style ResNet v1 of basic units for small images: a 3x3 stem, then one stage per depth,
+    ``units`` units each, halving the resolution at the start of every stage after the first."""
+    blocks = [Block(f"block{i + 1}", basic_block, [(d, 1 if i == 0 else 2)] + [(d, 1)] * (units - 1))
+              for i, d in enumerate(depths)]
+    return resnet(blocks, input_shape, num_classes, imagenet_root=False, root_depth=depths[0], name=name)
