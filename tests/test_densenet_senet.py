@@ -1,0 +1,96 @@
+"""utils.models.densenet and utils.models.senet: structure, parameter counts, SE arithmetic."""
+import utils
+
+utils.setup()
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from utils.models import densenet, senet  # noqa: E402
+
+
+def test_densenet121_matches_keras_applications_weight_for_weight():
+    ours = densenet.densenet121()
+    ref = keras.applications.DenseNet121(weights=None)
+    assert ours.count_params() == ref.count_params() == 8_062_504
+    assert [tuple(w.shape) for w in ours.weights] == [tuple(w.shape) for w in ref.weights]
+
+
+@pytest.mark.parametrize("depth, params", [(169, 14_307_880), (201, 20_242_984)])
+def test_densenet169_and_201_have_the_keras_applications_parameter_counts(depth, params):
+    # the counts of keras.applications.DenseNet169/201(weights=None); input size does not change them
+    model = getattr(densenet, f"densenet{depth}")(input_shape=(32, 32, 3))
+    assert model.count_params() == params
+
+
+def test_dense_block_adds_growth_rate_channels_per_layer():
+    x = keras.Input((8, 8, 16))
+    y = densenet.dense_block(x, num_layers=3, growth_rate=12, name="b")
+    assert y.shape[-1] == densenet.dense_block_channels(16, 3, 12) == 16 + 3 * 12
+    assert y.shape[1:3] == (8, 8)
+
+
+def test_transition_layer_compresses_channels_and_halves_resolution():
+    y = densenet.transition_layer(keras.Input((8, 8, 50)), compression=0.5, name="t")
+    assert tuple(y.shape[1:]) == (4, 4, 25)
+    with pytest.raises(ValueError, match="compression"):
+        densenet.transition_layer(keras.Input((8, 8, 50)), compression=1.5, name="t2")
+
+
+def test_small_densenet_bc_classifies_fashion_mnist_sized_images():
+    model = densenet.small_densenet_bc()
+    probs = model(np.zeros((2, 28, 28, 1), "float32"))
+    assert probs.shape == (2, 10)
+    np.testing.assert_allclose(np.sum(probs, axis=1), 1.0, rtol=1e-5)
+
+
+def test_se_parameters_follow_the_two_fc_layers():
+    assert senet.se_parameters(256, 16) == 256 * 16 + 16 + 16 * 256 + 256 == 8464
+
+
+def test_se_resnet50_is_resnet50_plus_the_se_layers():
+    plain = senet.trainable_parameters(senet.se_resnet50(ratio=None))
+    se = senet.trainable_parameters(senet.se_resnet50())
+    blocks = [(256, 3), (512, 4), (1024, 6), (2048, 3)]
+    assert plain == 25_557_032
+    assert se == plain + sum(n * senet.se_parameters(c, 16) for c, n in blocks) == 28_088_024
+
+
+def test_squeeze_excite_scales_each_channel_by_sigmoid_of_two_fc_layers():
+    x_in = keras.Input((3, 3, 8))
+    model = keras.Model(x_in, senet.squeeze_excite(x_in, ratio=4, name="se"))
+    x = np.random.default_rng(0).normal(size=(2, 3, 3, 8)).astype("float32")
+    w1, b1 = model.get_layer("se_reduce").get_weights()
+    w2, b2 = model.get_layer("se_excite").get_weights()
+    z = x.mean(axis=(1, 2))
+    s = 1 / (1 + np.exp(-(np.maximum(z @ w1 + b1, 0) @ w2 + b2)))
+    np.testing.assert_allclose(model(x), x * s[:, None, None, :], rtol=1e-5, atol=1e-6)
+
+
+def test_se_wrap_puts_se_on_the_residual_branch_before_the_addition():
+    x_in = keras.Input((4, 4, 8))
+    block = senet.se_wrap(senet.basic_branch(8, name="b"), ratio=2, shortcut="identity", name="b_se")
+    model = keras.Model(x_in, block(x_in))
+    add = model.get_layer("b_se_add")
+    inputs = [t.name for t in add._inbound_nodes[0].input_tensors]
+    assert model.get_layer("b_se_scale").output.name in inputs
+
+
+def test_se_wrap_without_shortcut_recalibrates_a_whole_module():
+    x_in = keras.Input((4, 4, 3))
+    module = senet.se_wrap(lambda x: keras.layers.Conv2D(8, 1, name="m")(x), ratio=2, name="inc_se")
+    model = keras.Model(x_in, module(x_in))
+    assert tuple(model.output.shape[1:]) == (4, 4, 8) and model.layers[-1].name == "inc_se_scale"
+
+
+def test_bad_reduction_ratio_is_rejected():
+    with pytest.raises(ValueError, match="reduction ratio"):
+        senet.squeeze_excite(keras.Input((4, 4, 8)), ratio=16)
+
+
+def test_small_se_resnet_and_plain_twin_differ_only_by_the_se_layers():
+    se = senet.small_se_resnet(ratio=4)
+    plain = senet.small_se_resnet(ratio=None)
+    extra = sum(senet.se_parameters(c, 4) for c in (16, 32, 64))
+    assert se.count_params() - plain.count_params() == extra

@@ -1,0 +1,131 @@
+"""DenseNet (Huang, Liu, van der Maaten & Weinberger, "Densely Connected Convolutional Networks", CVPR 2017).
+
+Inside a dense block every layer receives the concatenation of ALL earlier feature maps of the
+block and adds ``growth_rate`` new channels to it:
+
+    x_l = concat([x_0, H_1(x_0), H_2(x_0, x_1), ..., H_l(x_0, ..., x_{l-1})])
+
+``H`` is the "BC" composite function: BN-ReLU-Conv1x1 (bottleneck, ``4 * growth_rate`` channels)
+then BN-ReLU-Conv3x3 (``growth_rate`` channels). Between blocks a transition layer
+(BN-ReLU-Conv1x1-AvgPool2x2) halves the resolution and multiplies the channels by the
+compression factor (0.5 in DenseNet-BC).
+
+The ImageNet builders reproduce ``keras.applications.DenseNet121/169/201(weights=None)`` layer
+for layer (same parameter counts, BN epsilon 1.001e-5); :func:`small_densenet_bc` is the
+course's Fashion-MNIST-sized DenseNet-BC.
+"""
+import keras
+from keras import layers
+
+BN_EPSILON = 1.001e-5  # the value of the reference implementation (and keras.applications)
+
+# Layers per dense block of the ImageNet models (Table 1 of the paper).
+BLOCKS = {
+    121: (6, 12, 24, 16),
+    169: (6, 12, 32, 32),
+    201: (6, 12, 48, 32),
+}
+
+
+def bn_relu(x, name):
+    """Batch norm then ReLU: DenseNet's pre-activation order (BN-ReLU-Conv)."""
+    x = layers.BatchNormalization(epsilon=BN_EPSILON, name=f"{name}_bn")(x)
+    return layers.Activation("relu", name=f"{name}_relu")(x)
+
+
+def dense_layer(x, growth_rate, name, bottleneck=True):
+    """One layer of a dense block: compute ``growth_rate`` new channels and concatenate them to x.
+
+    With ``bottleneck`` (the "B" of DenseNet-BC) a 1x1 convolution to ``4 * growth_rate``
+    channels comes first, so the 3x3 convolution never sees the whole, ever wider input.
+    """
+    y = x
+    if bottleneck:
+        y = bn_relu(y, f"{name}_0")
+        y = layers.Conv2D(4 * growth_rate, 1, use_bias=False, name=f"{name}_1_conv")(y)
+    y = bn_relu(y, f"{name}_1")
+    y = layers.Conv2D(growth_rate, 3, padding="same", use_bias=False, name=f"{name}_2_conv")(y)
+    # Concatenation, not addition: earlier features are kept as they are and reused by later layers.
+    return layers.Concatenate(name=f"{name}_concat")([x, y])
+
+
+def dense_block(x, num_layers, growth_rate, name, bottleneck=True):
+    """``num_layers`` dense layers; the output has ``in_channels + num_layers * growth_rate`` channels."""
+    for i in range(num_layers):
+        x = dense_layer(x, growth_rate, name=f"{name}_block{i + 1}", bottleneck=bottleneck)
+    return x
+
+
+def transition_layer(x, compression, name):
+    """BN-ReLU-Conv1x1 to ``floor(channels * compression)`` channels, then 2x2 average pooling."""
+    if not 0 < compression <= 1:
+        raise ValueError(f"compression must be in (0, 1], got {compression}; DenseNet-BC uses 0.5")
+    channels = int(x.shape[-1] * compression)
+    x = bn_relu(x, name)
+    x = layers.Conv2D(channels, 1, use_bias=False, name=f"{name}_conv")(x)
+    return layers.AveragePooling2D(2, strides=2, name=f"{name}_pool")(x)
+
+
+def densenet(blocks, input_shape=(224, 224, 3), classes=1000, growth_rate=32, compression=0.5,
+             name="densenet"):
+    """An ImageNet DenseNet-BC: 7x7/2 stem and 3x3/2 max pool, dense blocks with transitions, GAP, softmax.
+
+    blocks: layers per dense block, e.g. ``(6, 12, 24, 16)`` for DenseNet-121.
+    """
+    if len(blocks) < 1 or any(int(b) < 1 for b in blocks):
+        raise ValueError(f"blocks must be positive layer counts such as (6, 12, 24, 16), got {blocks}")
+    inputs = keras.Input(shape=input_shape, name="input")
+    x = layers.ZeroPadding2D(3, name="zero_padding")(inputs)
+    x = layers.Conv2D(2 * growth_rate, 7, strides=2, use_bias=False, name="conv1_conv")(x)
+    x = bn_relu(x, "conv1")
+    x = layers.ZeroPadding2D(1, name="pool1_pad")(x)
+    x = layers.MaxPooling2D(3, strides=2, name="pool1")(x)
+    for i, num_layers in enumerate(blocks):
+        x = dense_block(x, num_layers, growth_rate, name=f"conv{i + 2}")
+        if i < len(blocks) - 1:
+            x = transition_layer(x, compression, name=f"pool{i + 2}")
+    x = bn_relu(x, "final")
+    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    outputs = layers.Dense(classes, activation="softmax", name="predictions")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def densenet121(input_shape=(224, 224, 3), classes=1000):
+    """DenseNet-121: 8,062,504 parameters at 1000 classes (as keras.applications.DenseNet121)."""
+    return densenet(BLOCKS[121], input_shape, classes, name="densenet121")
+
+
+def densenet169(input_shape=(224, 224, 3), classes=1000):
+    """DenseNet-169: 14,307,880 parameters at 1000 classes (as keras.applications.DenseNet169)."""
+    return densenet(BLOCKS[169], input_shape, classes, name="densenet169")
+
+
+def densenet201(input_shape=(224, 224, 3), classes=1000):
+    """DenseNet-201: 20,242,984 parameters at 1000 classes (as keras.applications.DenseNet201)."""
+    return densenet(BLOCKS[201], input_shape, classes, name="densenet201")
+
+
+def small_densenet_bc(input_shape=(28, 28, 1), classes=10, blocks=(3, 3, 3), growth_rate=12,
+                      compression=0.5, name="small_densenet_bc"):
+    """A DenseNet-BC for small images (the paper's CIFAR design, shrunk to train in seconds on a CPU).
+
+    Stem: one 3x3 convolution with ``2 * growth_rate`` channels (no downsampling at 28x28),
+    then dense blocks with transition layers in between, BN-ReLU, global average pooling, softmax.
+    """
+    if len(blocks) < 1 or any(int(b) < 1 for b in blocks):
+        raise ValueError(f"blocks must be positive layer counts such as (3, 3, 3), got {blocks}")
+    inputs = keras.Input(shape=input_shape, name="input")
+    x = layers.Conv2D(2 * growth_rate, 3, padding="same", use_bias=False, name="stem_conv")(inputs)
+    for i, num_layers in enumerate(blocks):
+        x = dense_block(x, num_layers, growth_rate, name=f"dense{i + 1}")
+        if i < len(blocks) - 1:
+            x = transition_layer(x, compression, name=f"transition{i + 1}")
+    x = bn_relu(x, "final")
+    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    outputs = layers.Dense(classes, activation="softmax", name="predictions")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def dense_block_channels(in_channels, num_layers, growth_rate):
+    """Channels after a dense block: each layer adds ``growth_rate`` (the paper's k_0 + l * k)."""
+    return in_channels + num_layers * growth_rate
