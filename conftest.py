@@ -14,7 +14,6 @@ from pathlib import Path
 from utils.env import apply_tf_environment
 
 apply_tf_environment()
-os.environ.setdefault("MPLBACKEND", "Agg")  # unit tests draw figures without a display
 
 ROOT = Path(__file__).resolve().parent
 _durations = defaultdict(float)

@@ -141,8 +141,12 @@ def write_notebook(path, sources, tags=None):
     nbformat.write(nb, path)
 
 
-def test_refresh_stores_outputs_and_keeps_c_log_lines_out(tmp_path):
+def test_refresh_stores_outputs_and_keeps_c_log_lines_out(tmp_path, monkeypatch):
     from utils import refresh
+
+    # ipykernel never captures fd 2 under pytest; make the kernel behave as under Lab or nbconvert,
+    # where only the kernel config installed by utils.env keeps C++ lines out of the notebook.
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
 
     path = tmp_path / "ok.ipynb"
     write_notebook(path, ["import os\nos.write(2, b'I0000 fake C++ log line\\n')\nprint(6 * 7)"])

@@ -1,0 +1,125 @@
+"""Checks of the chapter notebooks as documents: stored outputs, structure, slides, conventions.
+
+nbval (``pytest --nbval chapters``) re-executes the notebooks and compares outputs; these tests read
+the stored files and pin the course's chapter standard, so a chapter missing its exercises or its
+slide metadata fails here with a message saying what to add.
+"""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
+NOTEBOOKS = sorted(CHAPTERS.glob("*.ipynb"))
+SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d|oneDNN custom operations|cpu_feature_guard|"
+                         r"This TensorFlow binary|absl::InitializeLog", re.M)
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def source(cell):
+    return "".join(cell.get("source", ""))
+
+
+def markdown_headings(nb):
+    return [line.strip("# ").strip() for c in nb["cells"] if c["cell_type"] == "markdown"
+            for line in source(c).splitlines() if line.startswith("#")]
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def notebook(request):
+    return request.param, load(request.param)
+
+
+def test_chapter_files_are_numbered_in_reading_order():
+    names = [p.name for p in NOTEBOOKS]
+    assert names, "chapters/ holds no notebooks"
+    for name in names:
+        assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", name), f"{name}: name chapters NN_topic.ipynb"
+    numbers = [int(name[:2]) for name in names]
+    assert numbers == list(range(len(numbers))), f"chapter numbers must run 00, 01, ... without gaps: {numbers}"
+
+
+def test_every_code_cell_has_outputs_from_one_top_to_bottom_run(notebook):
+    path, nb = notebook
+    counts = [c["execution_count"] for c in nb["cells"] if c["cell_type"] == "code" and source(c).strip()]
+    assert None not in counts, f"{path.name}: unexecuted cells; run `make refresh NB={path.relative_to(CHAPTERS.parent)}`"
+    assert counts == list(range(1, len(counts) + 1)), \
+        f"{path.name}: execution counts {counts[:8]}... are not 1..n; re-run it top to bottom (make refresh)"
+
+
+def test_only_cells_tagged_raises_exception_store_errors(notebook):
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        tagged = "raises-exception" in cell.get("metadata", {}).get("tags", [])
+        errors = [o for o in cell.get("outputs", []) if o["output_type"] == "error"]
+        if tagged:
+            assert errors, f"{path.name} cell {i}: tagged raises-exception but stores no error"
+        else:
+            assert not errors, f"{path.name} cell {i}: stores a {errors[0]['ename']} but is not tagged raises-exception"
+
+
+def test_no_tensorflow_log_lines_are_stored(notebook):
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "stream":
+                assert not TF_LOG_LINE.search("".join(out["text"])), \
+                    f"{path.name} cell {i}: TensorFlow C++ log lines stored; run `python -m utils.env` and refresh"
+
+
+def test_every_cell_carries_slide_metadata(notebook):
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        slide_type = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+        assert slide_type in SLIDE_TYPES, f"{path.name} cell {i}: metadata.slideshow.slide_type is {slide_type!r}"
+    assert nb["cells"][0]["metadata"]["slideshow"]["slide_type"] == "slide"
+    slides = sum(c["metadata"]["slideshow"]["slide_type"] == "slide" for c in nb["cells"])
+    assert slides >= 4, f"{path.name}: only {slides} slides; give each section its own slide"
+
+
+def test_chapter_has_title_objectives_summary_and_exercises(notebook):
+    path, nb = notebook
+    first = nb["cells"][0]
+    assert first["cell_type"] == "markdown" and source(first).startswith("# "), \
+        f"{path.name}: the first cell must be a markdown title '# NN · Title'"
+    headings = markdown_headings(nb)
+    for needed in ("Objectives", "Summary", "Exercises"):
+        assert any(h.startswith(needed) for h in headings), f"{path.name}: no '## {needed}' section"
+
+
+def test_exercises_come_with_worked_solutions(notebook):
+    path, nb = notebook
+    solutions = [c for c in nb["cells"] if "solution" in c.get("metadata", {}).get("tags", [])]
+    assert solutions, f"{path.name}: tag the worked solutions' cells 'solution'"
+    for cell in solutions:
+        assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, \
+            f"{path.name}: solution cells are collapsed (metadata.jupyter.source_hidden = true)"
+
+
+def test_chapter_shows_a_figure(notebook):
+    path, nb = notebook
+    images = [o for c in nb["cells"] for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert images, f"{path.name}: no figure among the stored outputs"
+
+
+def test_first_code_cell_sets_up_and_names_the_full_size_switch(notebook):
+    path, nb = notebook
+    code = [source(c) for c in nb["cells"] if c["cell_type"] == "code"]
+    first = code[0]
+    assert first.lstrip().startswith("import utils"), f"{path.name}: the first code cell starts with `import utils`"
+    assert "utils.setup()" in first, f"{path.name}: the first code cell calls utils.setup()"
+    assert re.search(r"^FULL_SIZE = ", first, re.M), f"{path.name}: the first code cell sets FULL_SIZE"
+    uses = sum("FULL_SIZE" in c for c in code[1:])
+    assert uses or path.name.startswith("00_"), f"{path.name}: FULL_SIZE is set but nothing reads it"
+
+
+def test_notebook_runs_on_the_python3_kernel(notebook):
+    path, nb = notebook
+    assert nb["metadata"]["kernelspec"]["name"] == "python3", f"{path.name}: kernelspec must be python3"
