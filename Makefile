@@ -23,7 +23,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab chapters
+	$(VENV)/bin/jupyter lab chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Strict nbval (outputs compared) on every chapter, plus the unit tests. Options common to every
 # pytest run (current env kernel, sanitize file, timings) are in pyproject.toml.
