@@ -1,0 +1,199 @@
+"""GoogLeNet / Inception v1 (Szegedy et al., 2014) and the small MiniGoogLeNet.
+
+The Inception module runs 1x1, 3x3 and 5x5 convolutions and a 3x3 max pooling side by side on the
+same input and concatenates their outputs along the channels. The *naive* module does exactly
+that; the module *with dimension reduction* puts a 1x1 convolution before the 3x3 and 5x5 ones
+(and after the pooling) to shrink the channels they see: the same output width for a fraction of
+the parameters and multiply-adds.
+
+Builders:
+* :func:`inception_module`, :func:`naive_inception_module` -- the two modules;
+* :func:`googlenet` -- the ImageNet network of the paper's table 1 (no auxiliary classifiers),
+  6,998,552 parameters with biases for 1000 classes;
+* :class:`GoogLeNetChain` -- the seed's caffe-tensorflow definition (``utils.chain.Network``);
+* :func:`mini_googlenet` -- MiniGoogLeNet (conv / Miniception / downsample modules) for 32 x 32;
+* :func:`conv_macs` -- multiply-adds of the convolutions and dense layers of a built model.
+"""
+import keras
+import numpy as np
+
+from utils.chain import Network
+from utils.layers import LocalResponseNormalization
+
+# The paper's table 1: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj.
+INCEPTION_V1 = {
+    "3a": (64, 96, 128, 16, 32, 32),
+    "3b": (128, 128, 192, 32, 96, 64),
+    "4a": (192, 96, 208, 16, 48, 64),
+    "4b": (160, 112, 224, 24, 64, 64),
+    "4c": (128, 128, 256, 24, 64, 64),
+    "4d": (112, 144, 288, 32, 64, 64),
+    "4e": (256, 160, 320, 32, 128, 128),
+    "5a": (256, 160, 320, 32, 128, 128),
+    "5b": (384, 192, 384, 48, 128, 128),
+}
+
+
+def conv(x, filters, kernel_size, strides=1, *, name):
+    """Conv2D ('same' padding) + ReLU: every convolution in GoogLeNet is followed by a ReLU."""
+    return keras.layers.Conv2D(filters, kernel_size, strides=strides, padding="same",
+                               activation="relu", name=name)(x)
+
+
+def inception_module(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, *, name):
+    """The Inception module with dimension reduction (paper figure 2b)."""
+    branch1 = conv(x, f1, 1, name=f"{name}_1x1")
+    branch3 = conv(conv(x, f3_reduce, 1, name=f"{name}_3x3_reduce"), f3, 3, name=f"{name}_3x3")
+    branch5 = conv(conv(x, f5_reduce, 1, name=f"{name}_5x5_reduce"), f5, 5, name=f"{name}_5x5")
+    pool = keras.layers.MaxPooling2D(3, 1, padding="same", name=f"{name}_pool")(x)
+    branch_pool = conv(pool, pool_proj, 1, name=f"{name}_pool_proj")
+    return keras.layers.Concatenate(name=f"{name}_output")([branch1, branch3, branch5, branch_pool])
+
+
+def naive_inception_module(x, f1, f3, f5, *, name):
+    """The naive Inception module (paper figure 2a): no 1x1 reductions, the pooled input passes
+    through whole, so the output has f1 + f3 + f5 + (input channels) channels."""
+    branch1 = conv(x, f1, 1, name=f"{name}_1x1")
+    branch3 = conv(x, f3, 3, name=f"{name}_3x3")
+    branch5 = conv(x, f5, 5, name=f"{name}_5x5")
+    pool = keras.layers.MaxPooling2D(3, 1, padding="same", name=f"{name}_pool")(x)
+    return keras.layers.Concatenate(name=f"{name}_output")([branch1, branch3, branch5, pool])
+
+
+def googlenet(input_shape=(224, 224, 3), num_classes=1000, widths=INCEPTION_V1, dropout=0.4,
+              name="googlenet"):
+    """GoogLeNet as in table 1 of the paper, without the two auxiliary classifiers.
+
+    Stem: 7x7/2 conv 64, 3x3/2 max pool, LRN, 1x1 conv 64, 3x3 conv 192, LRN, 3x3/2 max pool;
+    Inception 3a-3b, pool, 4a-4e, pool, 5a-5b; global average pooling (the paper's 7x7 average
+    pool at 224 x 224), dropout 40%, a linear layer and softmax. LRN as converted from the Caffe
+    model: depth_radius=2, alpha=2e-5 (Caffe's 1e-4 divided by its window of 5), beta=0.75.
+    """
+    inputs = keras.Input(input_shape, name="data")
+    x = conv(inputs, 64, 7, strides=2, name="conv1_7x7_s2")
+    x = keras.layers.MaxPooling2D(3, 2, padding="same", name="pool1_3x3_s2")(x)
+    x = LocalResponseNormalization(2, alpha=2e-5, beta=0.75, name="pool1_norm1")(x)
+    x = conv(x, 64, 1, name="conv2_3x3_reduce")
+    x = conv(x, 192, 3, name="conv2_3x3")
+    x = LocalResponseNormalization(2, alpha=2e-5, beta=0.75, name="conv2_norm2")(x)
+    x = keras.layers.MaxPooling2D(3, 2, padding="same", name="pool2_3x3_s2")(x)
+    for block in widths:
+        if block in ("4a", "5a"):  # the 3x3/2 max pools between the stages
+            x = keras.layers.MaxPooling2D(3, 2, padding="same", name=f"pool{block[0]}_3x3_s2")(x)
+        x = inception_module(x, *widths[block], name=f"inception_{block}")
+    x = keras.layers.GlobalAveragePooling2D(name="pool5")(x)
+    x = keras.layers.Dropout(dropout, name="pool5_drop")(x)
+    x = keras.layers.Dense(num_classes, name="loss3_classifier")(x)
+    outputs = keras.layers.Softmax(name="prob")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+class GoogLeNetChain(Network):
+    """The seed's GoogLeNet in caffe-tensorflow style (input ``data``; 7x7 valid pool at the end,
+    so it needs 224 x 224 input). The nine Inception blocks use :meth:`inception`, which issues
+    the same four ``feed`` chains and the ``concat`` the seed spells out for each block."""
+
+    def inception(self, source, block, f1, f3_reduce, f3, f5_reduce, f5, pool_proj):
+        name = f"inception_{block}"
+        self.feed(source).conv(1, 1, f1, 1, 1, name=f"{name}_1x1")
+        (self.feed(source)
+             .conv(1, 1, f3_reduce, 1, 1, name=f"{name}_3x3_reduce")
+             .conv(3, 3, f3, 1, 1, name=f"{name}_3x3"))
+        (self.feed(source)
+             .conv(1, 1, f5_reduce, 1, 1, name=f"{name}_5x5_reduce")
+             .conv(5, 5, f5, 1, 1, name=f"{name}_5x5"))
+        (self.feed(source)
+             .max_pool(3, 3, 1, 1, name=f"{name}_pool")
+             .conv(1, 1, pool_proj, 1, 1, name=f"{name}_pool_proj"))
+        (self.feed(f"{name}_1x1", f"{name}_3x3", f"{name}_5x5", f"{name}_pool_proj")
+             .concat(3, name=f"{name}_output"))
+        return f"{name}_output"
+
+    def setup(self):
+        (self.feed("data")
+             .conv(7, 7, 64, 2, 2, name="conv1_7x7_s2")
+             .max_pool(3, 3, 2, 2, name="pool1_3x3_s2")
+             .lrn(2, 2e-05, 0.75, name="pool1_norm1")
+             .conv(1, 1, 64, 1, 1, name="conv2_3x3_reduce")
+             .conv(3, 3, 192, 1, 1, name="conv2_3x3")
+             .lrn(2, 2e-05, 0.75, name="conv2_norm2")
+             .max_pool(3, 3, 2, 2, name="pool2_3x3_s2"))
+        out = "pool2_3x3_s2"
+        for block, widths in INCEPTION_V1.items():
+            if block in ("4a", "5a"):
+                self.feed(out).max_pool(3, 3, 2, 2, name=f"pool{block[0]}_3x3_s2")
+                out = f"pool{block[0]}_3x3_s2"
+            out = self.inception(out, block, *widths)
+        (self.feed(out)
+             .avg_pool(7, 7, 1, 1, padding="VALID", name="pool5_7x7_s1")
+             .fc(1000, relu=False, name="loss3_classifier")
+             .softmax(name="prob"))
+
+
+# ------------------------------------------------------------------------------ MiniGoogLeNet
+
+def conv_module(x, filters, kernel_size, strides=1, padding="same", *, name):
+    """Conv -> BatchNorm -> ReLU, MiniGoogLeNet's basic unit."""
+    x = keras.layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, name=f"{name}_conv")(x)
+    x = keras.layers.BatchNormalization(name=f"{name}_bn")(x)
+    return keras.layers.ReLU(name=f"{name}_relu")(x)
+
+
+def miniception_module(x, f1, f3, *, name):
+    """A 1x1 and a 3x3 conv module side by side, concatenated (no reductions: inputs are small)."""
+    branch1 = conv_module(x, f1, 1, name=f"{name}_1x1")
+    branch3 = conv_module(x, f3, 3, name=f"{name}_3x3")
+    return keras.layers.Concatenate(name=f"{name}_output")([branch1, branch3])
+
+
+def downsample_module(x, filters, *, name):
+    """Halve the resolution two ways at once: a 3x3/2 conv module and a 3x3/2 max pool, concatenated."""
+    branch = conv_module(x, filters, 3, strides=2, padding="valid", name=f"{name}_3x3")
+    pool = keras.layers.MaxPooling2D(3, 2, name=f"{name}_pool")(x)
+    return keras.layers.Concatenate(name=f"{name}_output")([branch, pool])
+
+
+def mini_googlenet(input_shape=(32, 32, 3), num_classes=10, width=1.0, dropout=0.5):
+    """MiniGoogLeNet (seed 002) for 32 x 32 images; ``width`` scales every filter count.
+
+    Stem conv 96; Miniception (32, 32), (32, 48); downsample 80; Miniception (112, 48), (96, 64),
+    (80, 80), (48, 96); downsample 96; Miniception (176, 160) x 2; 7x7 average pool (32 -> 15 -> 7
+    pixels: 32 x 32 input is required), dropout, dense, softmax.
+    """
+    w = lambda n: max(1, int(round(n * width)))  # noqa: E731
+    inputs = keras.Input(input_shape, name="image")
+    x = conv_module(inputs, w(96), 3, name="stem")
+    x = miniception_module(x, w(32), w(32), name="inception_1a")
+    x = miniception_module(x, w(32), w(48), name="inception_1b")
+    x = downsample_module(x, w(80), name="down_1")
+    for i, (f1, f3) in enumerate([(112, 48), (96, 64), (80, 80), (48, 96)]):
+        x = miniception_module(x, w(f1), w(f3), name=f"inception_2{'abcd'[i]}")
+    x = downsample_module(x, w(96), name="down_2")
+    x = miniception_module(x, w(176), w(160), name="inception_3a")
+    x = miniception_module(x, w(176), w(160), name="inception_3b")
+    x = keras.layers.AveragePooling2D(7, name="pool")(x)
+    x = keras.layers.Dropout(dropout, name="drop")(x)
+    x = keras.layers.Flatten(name="flatten")(x)
+    x = keras.layers.Dense(num_classes, name="classifier")(x)
+    outputs = keras.layers.Softmax(name="prob")(x)
+    return keras.Model(inputs, outputs, name="mini_googlenet")
+
+
+# ------------------------------------------------------------------------------ counting
+
+def conv_macs(model):
+    """Multiply-adds of one forward pass of one image through the Conv2D and Dense layers.
+
+    A Conv2D output pixel costs kh * kw * (in_channels / groups) per output channel; a Dense
+    output costs its number of inputs. Pooling, normalisation and additions are left out (small).
+    """
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            kh, kw = layer.kernel_size
+            _, h, w, c_out = layer.output.shape
+            c_in = layer.input.shape[-1] // layer.groups
+            total += kh * kw * c_in * c_out * h * w
+        elif isinstance(layer, keras.layers.Dense):
+            total += int(np.prod(layer.kernel.shape))
+    return int(total)
