@@ -32,7 +32,7 @@ def slides_exporter():
     for key, value in LOCAL_URLS.items():
         section, name = key.split(".")
         config[section][name] = value
-    config.SlidesExporter.reveal_theme = "simple"
+    config.SlidesExporter.reveal_theme = "white"  # its fonts ship with reveal.js; "simple" loads Google Fonts
     config.SlidesExporter.reveal_scroll = True  # long code cells scroll instead of overflowing
     config.SlidesExporter.extra_template_basedirs = [str(HERE / "templates")]
     config.SlidesExporter.template_name = "course_reveal"
