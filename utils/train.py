@@ -3,6 +3,37 @@
 Keras' own progress bars (verbose=1 or 2) print timings and change every run, which strict nbval
 cannot compare. Here training runs with ``verbose=0`` and :class:`EpochSummary` prints one line per
 epoch with values rounded to 3 decimals.
+
+Scaling out: ``fit(..., strategy=...)`` trains under a ``tf.distribute`` strategy. Keras creates
+variables where the strategy says only while its scope is open, so **build the model inside
+``strategy.scope()``** and pass it (``fit`` compiles it under the same scope, so the optimizer's
+variables are distributed too)::
+
+    strategy = tf.distribute.MirroredStrategy()          # every GPU of this machine
+    with strategy.scope():
+        model = lenet.lenet((32, 32, 1))
+    history = fit(model, (x, y), test, epochs=5, batch_size=256, strategy=strategy)
+
+* ``MirroredStrategy(devices=None)`` keeps one copy of every variable per device (all visible GPUs,
+  or the CPU when there is none), splits each batch of ``batch_size`` examples evenly between them
+  (``batch_size`` is the global batch: use a multiple of ``strategy.num_replicas_in_sync``), and
+  sums the gradients of all copies with an all-reduce before the same update is applied to each.
+  One step on N devices therefore equals one step on one device with the whole batch (batch-norm
+  statistics excepted: each replica normalises with its own slice; use
+  ``keras.layers.BatchNormalization(synchronized=True)`` to share them). ``tests/test_distribute.py``
+  shows it on two logical CPU devices.
+* ``MultiWorkerMirroredStrategy()`` does the same across machines. Start the same script on every
+  machine, each with a ``TF_CONFIG`` environment variable naming all workers and its own index::
+
+      TF_CONFIG='{"cluster": {"worker": ["host1:12345", "host2:12345"]},
+                  "task": {"type": "worker", "index": 0}}' python train.py     # index 1 on host2
+
+  Create the strategy at the very start of the program (before other TensorFlow work), build the
+  model under its scope as above, and pass ``batch_size`` as the global batch (per-worker batch x
+  number of workers). Arrays are fine for a small data set; for a real one pass a ``tf.data``
+  dataset, which each worker shards automatically (by file when it reads files, otherwise by
+  element; set ``tf.data.Options().experimental_distribute.auto_shard_policy`` to choose).
+  Worker 0 is the chief: let only it save checkpoints and write logs.
 """
 import keras
 
@@ -36,14 +67,21 @@ def compile_model(model, optimizer="adam", learning_rate=1e-3, loss="sparse_cate
 
 
 def fit(model, train, test=None, epochs=3, batch_size=128, optimizer="adam", learning_rate=1e-3,
-        verbose=True, callbacks=()):
+        verbose=True, callbacks=(), strategy=None):
     """Compile (if needed), train and evaluate a classifier; return its history as a dict.
 
     train, test: ``(x, y)`` array pairs or ``tf.data`` datasets of batches. When ``test`` is given it
     is used as the validation data each epoch, and the dict gains ``test_loss``/``test_accuracy``
     from a final evaluation. Printing is one rounded line per epoch (see :class:`EpochSummary`).
+    strategy: a ``tf.distribute`` strategy (see the module docstring); the model must have been
+    built inside ``strategy.scope()``. ``batch_size`` is then the global batch over all replicas.
     """
-    if not model.compiled:
+    if strategy is not None:
+        check_built_in_scope(model, strategy)
+        with strategy.scope():
+            if not model.compiled:
+                compile_model(model, optimizer, learning_rate)
+    elif not model.compiled:
         compile_model(model, optimizer, learning_rate)
     x, y = train if isinstance(train, tuple) else (train, None)
     callbacks = list(callbacks) + ([EpochSummary(epochs)] if verbose else [])
@@ -56,3 +94,17 @@ def fit(model, train, test=None, epochs=3, batch_size=128, optimizer="adam", lea
                                 verbose=0, return_dict=True)
         result.update({f"test_{k}": float(v) for k, v in scores.items()})
     return result
+
+
+def check_built_in_scope(model, strategy):
+    """Raise ValueError unless ``model``'s variables were created under ``strategy.scope()``."""
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"fit(model, ..., strategy=...) needs a Keras model built inside "
+                         f"strategy.scope(), got {type(model).__name__}: write "
+                         f"`with strategy.scope(): model = build()` and pass the model")
+    outside = [w.path for w in model.weights
+               if not strategy.extended.variable_created_in_scope(getattr(w, "value", w))]
+    if outside:
+        raise ValueError(f"model {model.name!r} was built outside the strategy's scope (e.g. "
+                         f"{outside[0]!r}), so its variables live on one device: build it inside "
+                         f"`with strategy.scope(): model = ...` and pass that model to fit")

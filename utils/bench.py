@@ -1,0 +1,514 @@
+"""Benchmark the course's architectures three ways: TF1 Session, tf.function and XLA.
+
+Run it from the repository root::
+
+    python -m utils.bench                 # --quick: small batch and inputs, a few minutes on 2 cores
+    python -m utils.bench --full          # ImageNet sizes (224x224) for the big models: much longer
+    python -m utils.bench --models lenet alexnet --out build/bench
+
+For every architecture it times two passes, as seeds 001 and 003 do with ``time_tensorflow_run``
+(uncounted burn-in steps, then mean +/- sd over N steps):
+
+* **forward**: the model's output for one batch, in inference mode (``training=False``);
+* **forward-backward**: the loss and its gradients with respect to every trainable weight, what a
+  training step hands to the optimizer (the update itself is left out, as in seed 003).
+  Inference mode here too, so dropout is the identity and batch norm uses its moving statistics:
+  the three paths then compute the same numbers and can be checked against each other.
+
+and runs each pass three ways on the same weights and the same input batch:
+
+* ``session``: a TF1 graph. The Keras model is built inside ``with tf.Graph().as_default():``,
+  its output tensor and ``tf.gradients`` of the loss are fetched with ``tf.compat.v1.Session.run``;
+  the eager model's weights are copied into the graph's variables first;
+* ``function``: ``tf.function`` around the eager Keras model (``tf.GradientTape`` for gradients);
+* ``xla``: the same with ``tf.function(jit_compile=True)``: XLA compiles the whole pass and fuses
+  element-wise work into the convolutions and matrix products around it.
+
+It reports mean +/- sd seconds per step and the time relative to the Session path (0.5 = twice as
+fast), the pass's FLOPs from :mod:`utils.flops` (forward per image x batch; forward-backward is
+counted as 3 x forward: the backward pass computes a gradient for the activations and one for the
+weights, each about as costly as the forward), the achieved GFLOP/s and their fraction of the
+machine's peak, which is measured in the same run with a large float32 matrix product. A memory
+bandwidth measurement (a large reduction) gives the other roof of the roofline model. A table is
+printed; ``results.csv``, ``results.json`` and ``results.png`` go to the results folder.
+A GPU, when TensorFlow sees one, is used by all three paths (TensorFlow places ops on it).
+"""
+import argparse
+import contextlib
+import csv
+import importlib
+import json
+import math
+import os
+import platform
+from dataclasses import asdict, dataclass
+
+import utils  # noqa: F401  (sets TensorFlow's environment before it is imported)
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from tensorflow.python.framework import config as tf_config  # noqa: E402
+
+from utils import flops as flop_counter  # noqa: E402
+from utils.timing import time_tensorflow_run  # noqa: E402
+
+PATHS = ("session", "function", "xla")
+PASSES = ("forward", "forward-backward")
+BACKWARD_FACTOR = 3  # forward + gradient w.r.t. activations + gradient w.r.t. weights
+
+
+# ---------------------------------------------------------------------------------------------
+# The architectures. Each entry builds one model per size; a builder module that does not exist
+# yet (the course is written chapter by chapter) is skipped with a note.
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Config:
+    """One architecture at one size: the module in ``utils.models``, the builder and its input."""
+    name: str
+    module: str
+    builders: tuple      # candidate builder function names; the first that exists is used
+    input_shape: tuple
+    kwargs: tuple = ()   # extra keyword arguments as (key, value) pairs (hashable)
+    classes_arg: str = "num_classes"
+
+
+QUICK = (
+    Config("lenet", "lenet", ("lenet",), (32, 32, 1)),
+    Config("alexnet", "alexnet", ("alexnet",), (64, 64, 3)),
+    Config("vgg16", "vgg", ("vgg",), (32, 32, 3), (("config", "vgg16"), ("width", 0.5))),
+    Config("nin", "nin", ("small_nin", "nin"), (32, 32, 3)),
+    Config("googlenet", "googlenet", ("mini_googlenet", "minigooglenet"), (32, 32, 3)),
+    Config("resnet", "resnet", ("small_resnet",), (32, 32, 3)),
+    Config("densenet", "densenet", ("small_densenet_bc",), (32, 32, 3), classes_arg="classes"),
+    Config("senet", "senet", ("small_se_resnet",), (32, 32, 3), classes_arg="classes"),
+)
+FULL = (
+    Config("lenet", "lenet", ("lenet",), (32, 32, 1)),
+    Config("alexnet", "alexnet", ("alexnet",), (224, 224, 3)),
+    Config("vgg16", "vgg", ("vgg",), (224, 224, 3), (("config", "vgg16"),)),
+    Config("nin", "nin", ("nin",), (224, 224, 3)),
+    Config("googlenet", "googlenet", ("googlenet",), (224, 224, 3)),
+    Config("resnet50", "resnet", ("resnet50",), (224, 224, 3)),
+    Config("densenet121", "densenet", ("densenet121",), (224, 224, 3), classes_arg="classes"),
+    Config("se_resnet50", "senet", ("se_resnet50",), (224, 224, 3), classes_arg="classes"),
+)
+SIZES = {
+    # batch, timed steps, burn-in steps, side of the square matrices of the peak measurement,
+    # float32 elements of the bandwidth measurement, number of classes
+    "quick": dict(configs=QUICK, batch=8, steps=5, burn_in=2, matmul=2048, stream=2 ** 24, classes=10),
+    "full": dict(configs=FULL, batch=32, steps=20, burn_in=5, matmul=4096, stream=2 ** 26, classes=1000),
+}
+
+
+class Skip(Exception):
+    """An architecture that cannot be benchmarked here (its builder module does not exist yet)."""
+
+
+def find_builder(config):
+    """The builder function of ``config`` in ``utils.models``; raises :class:`Skip` if missing."""
+    try:
+        module = importlib.import_module(f"utils.models.{config.module}")
+    except ModuleNotFoundError as error:
+        if error.name != f"utils.models.{config.module}":
+            raise  # a real import error inside an existing module must not be hidden
+        raise Skip(f"utils/models/{config.module}.py does not exist yet") from None
+    for name in config.builders:
+        if hasattr(module, name):
+            return getattr(module, name)
+    raise Skip(f"utils.models.{config.module} has no builder named {' or '.join(config.builders)}")
+
+
+def model_factory(config, classes):
+    """A zero-argument function that builds a fresh copy of the model (same layer order each time)."""
+    builder = find_builder(config)
+    kwargs = dict(config.kwargs, **{config.classes_arg: classes})
+
+    def build():
+        return builder(input_shape=config.input_shape, **kwargs)
+    return build
+
+
+# ---------------------------------------------------------------------------------------------
+# FLOPs and bytes
+# ---------------------------------------------------------------------------------------------
+
+def lrn_flops(layer, input_shapes, output_shape):
+    """LRN: per output, the squares of 2r+1 channels summed (2 FLOPs each), then k + alpha*s,
+    the power and the division (about 4 more)."""
+    window = 2 * layer.depth_radius + 1
+    return (2 * window + 4) * math.prod(output_shape[1:])
+
+
+CUSTOM_FLOPS = {"LocalResponseNormalization": lrn_flops}
+
+
+def count_flops(model):
+    """Forward FLOPs per image (utils.flops' convention, a multiply-add = 2) or None if a layer
+    type has no rule (then GFLOP/s are not reported for that model)."""
+    try:
+        return flop_counter.count_flops(model, custom=CUSTOM_FLOPS)
+    except ValueError as error:
+        print(f"  note: no FLOP count for {model.name}: {error}")
+        return None
+
+
+def _elements(shapes):
+    return sum(math.prod(d for d in shape[1:]) for shape in shapes)
+
+
+def layer_traffic(model, batch, dtype_bytes=4):
+    """``[(layer, class, FLOPs, bytes, FLOPs per byte), ...]`` of one forward pass of ``batch`` images.
+
+    Bytes are an estimate for an executor that runs one layer at a time (no fusion): each layer
+    reads its weights once per batch, reads its inputs and writes its output. That is what makes
+    a layer memory-bound: a 3x3 convolution reuses each weight at every pixel and each input
+    pixel for every filter (many FLOPs per byte), a dense layer at a small batch reads each weight
+    for one multiply-add per image, and ReLU or batch norm do one or two FLOPs per element moved.
+    """
+    rows = []
+    by_name = {n: (k, f) for n, k, f in flop_counter.flops_by_layer(model, CUSTOM_FLOPS)}
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        inputs = [tuple(t.shape) for t in keras.tree.flatten(layer.input)]
+        outputs = [tuple(t.shape) for t in keras.tree.flatten(layer.output)]
+        weights = sum(math.prod(w.shape) for w in layer.weights)
+        moved = dtype_bytes * (weights + batch * (_elements(inputs) + _elements(outputs)))
+        kind, per_image = by_name[layer.name]
+        flop = per_image * batch
+        rows.append((layer.name, kind, flop, moved, flop / moved))
+    return rows
+
+
+def arithmetic_intensity(model, batch):
+    """FLOPs per byte moved of one forward pass (see :func:`layer_traffic` for the byte estimate)."""
+    rows = layer_traffic(model, batch)
+    return sum(r[2] for r in rows) / sum(r[3] for r in rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The machine's roofs: peak FLOP/s and memory bandwidth
+# ---------------------------------------------------------------------------------------------
+
+def peak_gflops(n=2048, steps=5, burn_in=2):
+    """GFLOP/s of an n x n float32 matrix product (2 n^3 FLOPs), the best case for the machine: a
+    compute-bound kernel doing n FLOPs per element loaded. Returns (GFLOP/s, TimingResult).
+
+    The peak is taken from the fastest timed step, not the mean: a roof is what the machine can
+    do, and steps slowed down by other processes on a shared machine would lower it.
+    """
+    a = tf.random.stateless_normal((n, n), seed=(1, 2))
+    b = tf.random.stateless_normal((n, n), seed=(3, 4))
+    matmul = tf.function(lambda: tf.reduce_sum(tf.matmul(a, b)))  # sum: n^2 adds, read back 4 bytes
+    timing = time_tensorflow_run(matmul, num_steps=steps, num_burn_in=burn_in, name=f"matmul {n}")
+    return 2 * n ** 3 / min(timing.times) / 1e9, timing
+
+
+def bandwidth_gbs(elements=2 ** 24, steps=5, burn_in=2):
+    """GB/s read by a sum over ``elements`` float32 numbers (one FLOP per 4 bytes: memory-bound),
+    from the fastest step as for :func:`peak_gflops`. Returns (GB/s, TimingResult)."""
+    x = tf.random.stateless_uniform((elements,), seed=(5, 6))
+    total = tf.function(lambda: tf.reduce_sum(x))
+    timing = time_tensorflow_run(total, num_steps=steps, num_burn_in=burn_in, name="stream")
+    return 4 * elements / min(timing.times) / 1e9, timing
+
+
+# ---------------------------------------------------------------------------------------------
+# The three ways to run a pass
+# ---------------------------------------------------------------------------------------------
+
+def loss_fn(labels, probabilities):
+    """Mean cross-entropy of the softmax outputs: the objective whose gradients are timed."""
+    return tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(labels, probabilities))
+
+
+def function_passes(model, images, labels, jit_compile=False):
+    """``(forward, forward_backward)`` as zero-argument ``tf.function`` s (XLA with jit_compile)."""
+    weights = model.trainable_weights
+
+    @tf.function(jit_compile=jit_compile)
+    def forward():
+        return model(images, training=False)
+
+    @tf.function(jit_compile=jit_compile)
+    def forward_backward():
+        with tf.GradientTape() as tape:
+            loss = loss_fn(labels, model(images, training=False))
+        return [loss] + tape.gradient(loss, weights)
+
+    return forward, forward_backward
+
+
+class SessionPasses:
+    """The model rebuilt as a TF1 graph, with the eager model's weights, run in a Session.
+
+    ``build`` is the zero-argument builder; ``weights`` the eager model's ``get_weights()``.
+    ``forward`` is the output tensor, ``forward_backward`` the loss and ``tf.gradients`` of it.
+    Use as a context manager (closes the session).
+    """
+
+    def __init__(self, build, weights, images, labels):
+        self.graph = tf.Graph()
+        with self.graph.as_default():
+            tf.compat.v1.set_random_seed(0)  # utils.setup() enables op determinism
+            model = build()
+            x = tf.constant(images, name="images")
+            y = tf.constant(labels, name="labels")
+            self.forward = model(x, training=False)
+            loss = loss_fn(y, self.forward)
+            variables = [w.value for w in model.trainable_weights]  # the graph's tf.Variables
+            self.forward_backward = [loss] + tf.gradients(loss, variables)
+            # Copy the eager weights in through placeholders (not constants: the graph stays small).
+            feeds = [tf.compat.v1.placeholder(w.dtype, w.shape) for w in model.weights]
+            assigns = [w.value.assign(p) for w, p in zip(model.weights, feeds)]
+            init = tf.compat.v1.global_variables_initializer()
+        self.graph.finalize()  # nothing may be added while timing
+        self.session = tf.compat.v1.Session(graph=self.graph)
+        self.session.run(init)
+        self.session.run(assigns, dict(zip(feeds, weights)))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.session.close()
+        return False
+
+
+@contextlib.contextmanager
+def op_determinism_off():
+    """Switch off the op determinism of ``utils.setup()`` for a block, then restore it.
+
+    XLA refuses to compile max-pool gradients while op determinism is on ("MaxPool gradient ops
+    do not yet have a deterministic XLA implementation"), and all three paths must be timed under
+    the same setting, so the whole benchmark of a model runs without it. TensorFlow has no public
+    switch back, hence the internal ``disable_op_determinism``.
+    """
+    was_on = tf_config.is_op_determinism_enabled()
+    if was_on:
+        tf_config.disable_op_determinism()
+    try:
+        yield
+    finally:
+        if was_on:
+            tf.config.experimental.enable_op_determinism()
+
+
+def check_paths_agree(results, rtol=1e-4, atol=1e-5):
+    """Assert that every path computed the same forward output and gradients as the Session path
+    (relative to the size of each array). ``results``: {path: (forward, [loss, *gradients])}."""
+    reference_forward, reference_grads = results["session"]
+    for path, (forward, grads) in results.items():
+        np.testing.assert_allclose(forward, reference_forward, rtol=rtol, atol=atol,
+                                   err_msg=f"{path} forward differs from the Session's")
+        for g, ref in zip(grads, reference_grads):
+            scale = max(float(np.abs(ref).max()), 1e-12)
+            np.testing.assert_allclose(g / scale, ref / scale, rtol=rtol, atol=atol * 10,
+                                       err_msg=f"{path} gradients differ from the Session's")
+
+
+# ---------------------------------------------------------------------------------------------
+# One model, all paths
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    """One line of the results table."""
+    model: str
+    input: str
+    batch: int
+    params: int
+    pass_: str
+    path: str
+    mean_s: float
+    sd_s: float
+    vs_session: float
+    gflop: float = float("nan")
+    gflops_per_s: float = float("nan")
+    fraction_of_peak: float = float("nan")
+
+
+def benchmark_model(name, build, batch, steps=5, burn_in=2, peak=None, seed=0, check=True,
+                    verbose=True):
+    """Time forward and forward-backward of one model on the three paths; returns
+    ``(rows, outputs)`` where ``outputs[path] = (forward output, [loss, *gradients])``."""
+    model = build()
+    shape = tuple(model.input_shape[1:])
+    classes = model.output_shape[-1]
+    rng = np.random.default_rng(seed)
+    images = rng.random((batch, *shape), dtype=np.float32)
+    labels = rng.integers(0, classes, batch).astype(np.int32)
+    flops_per_image = count_flops(model)
+
+    timings, outputs = {}, {}
+    with op_determinism_off(), SessionPasses(build, model.get_weights(), images, labels) as s:
+        outputs["session"] = s.session.run([s.forward, s.forward_backward])
+        for p, fetch in zip(PASSES, (s.forward, s.forward_backward)):
+            timings["session", p] = time_tensorflow_run(s.session, fetch, num_steps=steps,
+                                                        num_burn_in=burn_in)
+        for path, jit in (("function", False), ("xla", True)):
+            forward, forward_backward = function_passes(model, images, labels, jit_compile=jit)
+            outputs[path] = (forward().numpy(), [g.numpy() for g in forward_backward()])
+            for p, fn in zip(PASSES, (forward, forward_backward)):
+                timings[path, p] = time_tensorflow_run(fn, num_steps=steps, num_burn_in=burn_in)
+    if check:
+        check_paths_agree(outputs)
+
+    rows = []
+    for p in PASSES:
+        for path in PATHS:
+            t = timings[path, p]
+            row = Row(name, "x".join(map(str, shape)), batch, model.count_params(), p, path,
+                      t.mean, t.sd, t.mean / timings["session", p].mean)
+            if flops_per_image is not None:
+                row.gflop = flops_per_image * batch * (1 if p == "forward" else BACKWARD_FACTOR) / 1e9
+                row.gflops_per_s = row.gflop / t.mean
+                if peak:
+                    row.fraction_of_peak = row.gflops_per_s / peak
+            rows.append(row)
+            if verbose:
+                print("  " + format_row(row))
+    return rows, outputs
+
+
+# ---------------------------------------------------------------------------------------------
+# Output: table, CSV, JSON, plot
+# ---------------------------------------------------------------------------------------------
+
+HEADER = (f"{'model':<12} {'input':<10} {'batch':>5} {'pass':<16} {'path':<8} "
+          f"{'s/step':>17} {'vs sess':>7} {'GFLOP':>8} {'GFLOP/s':>8} {'peak':>6}")
+
+
+def format_row(r):
+    return (f"{r.model:<12} {r.input:<10} {r.batch:>5} {r.pass_:<16} {r.path:<8} "
+            f"{r.mean_s:>8.4f} +/-{r.sd_s:>6.4f} {r.vs_session:>7.2f} {r.gflop:>8.3f} "
+            f"{r.gflops_per_s:>8.2f} {r.fraction_of_peak:>6.1%}")
+
+
+def format_table(rows):
+    return "\n".join([HEADER, "-" * len(HEADER)] + [format_row(r) for r in rows])
+
+
+def machine_info():
+    """What the numbers were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
+    return {"cpu": cpu, "cores": os.cpu_count(), "gpus": gpus, "tensorflow": tf.__version__,
+            "keras": keras.__version__, "python": platform.python_version()}
+
+
+def plot_results(rows, peak=None):
+    """Two panels per pass: time relative to the Session path, and achieved fraction of peak."""
+    import matplotlib.pyplot as plt
+
+    models = list(dict.fromkeys(r.model for r in rows))
+    fig, axes = plt.subplots(2, 2, figsize=(12, 7), sharex=True)
+    width = 0.8 / len(PATHS)
+    for i, p in enumerate(PASSES):
+        for j, path in enumerate(PATHS):
+            sel = {r.model: r for r in rows if r.pass_ == p and r.path == path}
+            xs = [k + (j - 1) * width for k in range(len(models))]
+            axes[0, i].bar(xs, [sel[m].vs_session for m in models], width, label=path)
+            axes[1, i].bar(xs, [sel[m].fraction_of_peak * 100 for m in models], width, label=path)
+        axes[0, i].axhline(1, color="k", lw=0.8)
+        axes[0, i].set_title(f"{p}: time per step relative to Session (lower is faster)")
+        axes[1, i].set_title(f"{p}: achieved % of matmul peak"
+                             + (f" ({peak:.1f} GFLOP/s)" if peak else ""))
+        axes[1, i].set_xticks(range(len(models)), models, rotation=30)
+    axes[0, 0].legend()
+    fig.tight_layout()
+    return fig
+
+
+def write_results(rows, out, peak=None, bandwidth=None, info=None, settings=None):
+    """Write results.csv, results.json and results.png into ``out``; return their paths."""
+    os.makedirs(out, exist_ok=True)
+    records = [{("pass" if k == "pass_" else k): v for k, v in asdict(r).items()} for r in rows]
+    paths = {k: os.path.join(out, f"results.{k}") for k in ("csv", "json", "png")}
+    with open(paths["csv"], "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(records[0]) if records else ["model"])
+        writer.writeheader()
+        writer.writerows(records)
+    with open(paths["json"], "w") as f:
+        json.dump({"machine": info or machine_info(), "settings": settings or {},
+                   "peak_gflops": peak, "bandwidth_gbs": bandwidth, "rows": records},
+                  f, indent=1, default=float)
+    if rows:
+        fig = plot_results(rows, peak)
+        fig.savefig(paths["png"], dpi=100)
+        import matplotlib.pyplot as plt
+        plt.close(fig)
+    else:
+        paths.pop("png")
+    return paths
+
+
+def run(size="quick", models=None, out="build/bench", batch=None, steps=None, burn_in=None):
+    """The whole benchmark; returns ``(rows, peak GFLOP/s, bandwidth GB/s)`` and writes results."""
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
+    s = SIZES[size]
+    batch, steps = batch or s["batch"], steps or s["steps"]
+    burn_in = s["burn_in"] if burn_in is None else burn_in
+    configs = s["configs"]
+    known = [c.name for c in configs]
+    unknown = [m for m in (models or []) if m not in known]
+    if unknown:
+        raise ValueError(f"unknown model(s) {unknown}; choose from {known}")
+    configs = [c for c in configs if not models or c.name in models]
+
+    info = machine_info()
+    print(f"machine: {info['cpu']}, {info['cores']} cores, GPUs: {info['gpus'] or 'none'}; "
+          f"TF {info['tensorflow']}")
+    peak, peak_t = peak_gflops(s["matmul"], steps, burn_in)
+    bandwidth, bw_t = bandwidth_gbs(s["stream"], steps, burn_in)
+    print(f"peak: {peak:.1f} GFLOP/s ({peak_t}); memory bandwidth {bandwidth:.1f} GB/s ({bw_t}); "
+          f"ridge point {peak / bandwidth:.1f} FLOP/byte")
+    print(f"size {size}: batch {batch}, {steps} timed steps after {burn_in} burn-in steps")
+    rows = []
+    for config in configs:
+        try:
+            build = model_factory(config, s["classes"])
+        except Skip as note:
+            print(f"skip {config.name}: {note}")
+            continue
+        print(f"{config.name} {'x'.join(map(str, config.input_shape))}:")
+        model_rows, _ = benchmark_model(config.name, build, batch, steps, burn_in, peak)
+        rows += model_rows
+        keras.backend.clear_session()
+    print()
+    print(format_table(rows))
+    settings = dict(size=size, batch=batch, steps=steps, burn_in=burn_in, matmul=s["matmul"],
+                    stream=s["stream"], backward_factor=BACKWARD_FACTOR)
+    paths = write_results(rows, out, peak, bandwidth, info, settings)
+    print("wrote " + ", ".join(paths.values()))
+    return rows, peak, bandwidth
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m utils.bench", description=__doc__.split("\n")[0])
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", dest="size", action="store_const", const="quick",
+                      help="small batch and inputs, a few minutes on 2 cores (the default)")
+    size.add_argument("--full", dest="size", action="store_const", const="full",
+                      help="ImageNet inputs (224x224) and batch 32: long on a laptop")
+    parser.add_argument("--models", nargs="+", help=f"a subset of: {[c.name for c in QUICK]} "
+                        f"(quick) / {[c.name for c in FULL]} (full)")
+    parser.add_argument("--batch", type=int, help="override the batch size")
+    parser.add_argument("--steps", type=int, help="override the number of timed steps")
+    parser.add_argument("--out", default="build/bench", help="results folder (default build/bench)")
+    args = parser.parse_args(argv)
+    utils.setup()
+    run(args.size or "quick", args.models, args.out, args.batch, args.steps)
+
+
+if __name__ == "__main__":
+    main()
