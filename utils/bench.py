@@ -433,7 +433,9 @@ def plot_results(rows, peak=None):
 def write_results(rows, out, peak=None, bandwidth=None, info=None, settings=None):
     """Write results.csv, results.json and results.png into ``out``; return their paths."""
     os.makedirs(out, exist_ok=True)
-    records = [{("pass" if k == "pass_" else k): v for k, v in asdict(r).items()} for r in rows]
+    # "pass" is a Python keyword, hence the field pass_; NaN (no FLOP count) is not valid JSON: None
+    records = [{("pass" if k == "pass_" else k): (None if isinstance(v, float) and math.isnan(v) else v)
+                for k, v in asdict(r).items()} for r in rows]
     paths = {k: os.path.join(out, f"results.{k}") for k in ("csv", "json", "png")}
     with open(paths["csv"], "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(records[0]) if records else ["model"])
