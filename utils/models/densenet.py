@@ -27,13 +27,13 @@ BLOCKS = {
 }
 
 
-def bn_relu(x, name):
+def bn_relu(x, name, momentum=0.99):
     """Batch norm then ReLU: DenseNet's pre-activation order (BN-ReLU-Conv)."""
-    x = layers.BatchNormalization(epsilon=BN_EPSILON, name=f"{name}_bn")(x)
+    x = layers.BatchNormalization(epsilon=BN_EPSILON, momentum=momentum, name=f"{name}_bn")(x)
     return layers.Activation("relu", name=f"{name}_relu")(x)
 
 
-def dense_layer(x, growth_rate, name, bottleneck=True):
+def dense_layer(x, growth_rate, name, bottleneck=True, momentum=0.99):
     """One layer of a dense block: compute ``growth_rate`` new channels and concatenate them to x.
 
     With ``bottleneck`` (the "B" of DenseNet-BC) a 1x1 convolution to ``4 * growth_rate``
@@ -41,27 +41,28 @@ def dense_layer(x, growth_rate, name, bottleneck=True):
     """
     y = x
     if bottleneck:
-        y = bn_relu(y, f"{name}_0")
+        y = bn_relu(y, f"{name}_0", momentum)
         y = layers.Conv2D(4 * growth_rate, 1, use_bias=False, name=f"{name}_1_conv")(y)
-    y = bn_relu(y, f"{name}_1")
+    y = bn_relu(y, f"{name}_1", momentum)
     y = layers.Conv2D(growth_rate, 3, padding="same", use_bias=False, name=f"{name}_2_conv")(y)
     # Concatenation, not addition: earlier features are kept as they are and reused by later layers.
     return layers.Concatenate(name=f"{name}_concat")([x, y])
 
 
-def dense_block(x, num_layers, growth_rate, name, bottleneck=True):
+def dense_block(x, num_layers, growth_rate, name, bottleneck=True, momentum=0.99):
     """``num_layers`` dense layers; the output has ``in_channels + num_layers * growth_rate`` channels."""
     for i in range(num_layers):
-        x = dense_layer(x, growth_rate, name=f"{name}_block{i + 1}", bottleneck=bottleneck)
+        x = dense_layer(x, growth_rate, name=f"{name}_block{i + 1}", bottleneck=bottleneck,
+                        momentum=momentum)
     return x
 
 
-def transition_layer(x, compression, name):
+def transition_layer(x, compression, name, momentum=0.99):
     """BN-ReLU-Conv1x1 to ``floor(channels * compression)`` channels, then 2x2 average pooling."""
     if not 0 < compression <= 1:
         raise ValueError(f"compression must be in (0, 1], got {compression}; DenseNet-BC uses 0.5")
     channels = int(x.shape[-1] * compression)
-    x = bn_relu(x, name)
+    x = bn_relu(x, name, momentum)
     x = layers.Conv2D(channels, 1, use_bias=False, name=f"{name}_conv")(x)
     return layers.AveragePooling2D(2, strides=2, name=f"{name}_pool")(x)
 
@@ -106,21 +107,25 @@ def densenet201(input_shape=(224, 224, 3), classes=1000):
 
 
 def small_densenet_bc(input_shape=(28, 28, 1), classes=10, blocks=(3, 3, 3), growth_rate=12,
-                      compression=0.5, name="small_densenet_bc"):
+                      compression=0.5, stem_strides=2, momentum=0.9, name="small_densenet_bc"):
     """A DenseNet-BC for small images (the paper's CIFAR design, shrunk to train in seconds on a CPU).
 
-    Stem: one 3x3 convolution with ``2 * growth_rate`` channels (no downsampling at 28x28),
-    then dense blocks with transition layers in between, BN-ReLU, global average pooling, softmax.
+    Stem: one 3x3 convolution with ``2 * growth_rate`` channels and stride ``stem_strides``
+    (2: the blocks work at 14x14, 7x7, 3x3, four times cheaper than at 28x28), then dense blocks
+    with transition layers in between, BN-ReLU, global average pooling, softmax.
+    BN momentum 0.9 (Keras' default is 0.99): a run of a few hundred steps needs moving statistics
+    that catch up quickly, otherwise test-time BN uses stale statistics and accuracy collapses.
     """
     if len(blocks) < 1 or any(int(b) < 1 for b in blocks):
         raise ValueError(f"blocks must be positive layer counts such as (3, 3, 3), got {blocks}")
     inputs = keras.Input(shape=input_shape, name="input")
-    x = layers.Conv2D(2 * growth_rate, 3, padding="same", use_bias=False, name="stem_conv")(inputs)
+    x = layers.Conv2D(2 * growth_rate, 3, strides=stem_strides, padding="same", use_bias=False,
+                      name="stem_conv")(inputs)
     for i, num_layers in enumerate(blocks):
-        x = dense_block(x, num_layers, growth_rate, name=f"dense{i + 1}")
+        x = dense_block(x, num_layers, growth_rate, name=f"dense{i + 1}", momentum=momentum)
         if i < len(blocks) - 1:
-            x = transition_layer(x, compression, name=f"transition{i + 1}")
-    x = bn_relu(x, "final")
+            x = transition_layer(x, compression, name=f"transition{i + 1}", momentum=momentum)
+    x = bn_relu(x, "final", momentum)
     x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     outputs = layers.Dense(classes, activation="softmax", name="predictions")(x)
     return keras.Model(inputs, outputs, name=name)

@@ -57,39 +57,39 @@ def se_wrap(block, ratio=16, shortcut=None, name="se"):
     return wrapped
 
 
-def conv_bn(x, filters, kernel_size, strides=1, name="conv", relu=True, use_bias=False):
+def conv_bn(x, filters, kernel_size, strides=1, name="conv", relu=True, momentum=0.99):
     """Conv (no bias: the BN after it has its own shift) - BN - optional ReLU."""
-    x = layers.Conv2D(filters, kernel_size, strides=strides, padding="same", use_bias=use_bias,
+    x = layers.Conv2D(filters, kernel_size, strides=strides, padding="same", use_bias=False,
                       name=f"{name}_conv")(x)
-    x = layers.BatchNormalization(epsilon=BN_EPSILON, name=f"{name}_bn")(x)
+    x = layers.BatchNormalization(epsilon=BN_EPSILON, momentum=momentum, name=f"{name}_bn")(x)
     return layers.Activation("relu", name=f"{name}_relu")(x) if relu else x
 
 
-def bottleneck_branch(filters, strides=1, name="block"):
+def bottleneck_branch(filters, strides=1, name="block", momentum=0.99):
     """ResNet's bottleneck residual branch: 1x1 (filters, stride) - 3x3 - 1x1 (4 * filters)."""
     def branch(x):
-        x = conv_bn(x, filters, 1, strides, name=f"{name}_1")
-        x = conv_bn(x, filters, 3, name=f"{name}_2")
-        return conv_bn(x, 4 * filters, 1, name=f"{name}_3", relu=False)
+        x = conv_bn(x, filters, 1, strides, name=f"{name}_1", momentum=momentum)
+        x = conv_bn(x, filters, 3, name=f"{name}_2", momentum=momentum)
+        return conv_bn(x, 4 * filters, 1, name=f"{name}_3", relu=False, momentum=momentum)
     return branch
 
 
-def basic_branch(filters, strides=1, name="block"):
+def basic_branch(filters, strides=1, name="block", momentum=0.99):
     """ResNet's basic residual branch (ResNet-18/34): 3x3 (stride) - 3x3."""
     def branch(x):
-        x = conv_bn(x, filters, 3, strides, name=f"{name}_1")
-        return conv_bn(x, filters, 3, name=f"{name}_2", relu=False)
+        x = conv_bn(x, filters, 3, strides, name=f"{name}_1", momentum=momentum)
+        return conv_bn(x, filters, 3, name=f"{name}_2", relu=False, momentum=momentum)
     return branch
 
 
-def projection(filters, strides=1, name="block"):
+def projection(filters, strides=1, name="block", momentum=0.99):
     """The 1x1 projection shortcut used when the resolution or the channel count changes."""
     def shortcut(x):
-        return conv_bn(x, filters, 1, strides, name=f"{name}_0", relu=False)
+        return conv_bn(x, filters, 1, strides, name=f"{name}_0", relu=False, momentum=momentum)
     return shortcut
 
 
-def residual_stage(x, filters, blocks, strides, ratio, name, bottleneck=True):
+def residual_stage(x, filters, blocks, strides, ratio, name, bottleneck=True, momentum=0.99):
     """``blocks`` (SE-)residual blocks; the first one changes resolution/width with a projection."""
     out_channels = 4 * filters if bottleneck else filters
     make_branch = bottleneck_branch if bottleneck else basic_branch
@@ -97,8 +97,9 @@ def residual_stage(x, filters, blocks, strides, ratio, name, bottleneck=True):
         block_name = f"{name}_block{i + 1}"
         first = i == 0
         needs_projection = first and (strides != 1 or x.shape[-1] != out_channels)
-        shortcut = projection(out_channels, strides, block_name) if needs_projection else "identity"
-        branch = make_branch(filters, strides if first else 1, block_name)
+        shortcut = (projection(out_channels, strides, block_name, momentum) if needs_projection
+                    else "identity")
+        branch = make_branch(filters, strides if first else 1, block_name, momentum)
         x = se_wrap(branch, ratio, shortcut, name=f"{block_name}_se" if ratio else block_name)(x)
     return x
 
@@ -123,15 +124,17 @@ def se_resnet50(input_shape=(224, 224, 3), classes=1000, ratio=16, name=None):
 
 
 def small_se_resnet(input_shape=(28, 28, 1), classes=10, widths=(16, 32, 64), blocks=1, ratio=4,
-                    name=None):
-    """A small (SE-)ResNet for Fashion-MNIST: 3x3 stem, one stage of basic blocks per width
-    (stride 2 from the second stage), GAP, softmax. ``ratio=None``: the same net without SE."""
+                    stem_strides=2, momentum=0.9, name=None):
+    """A small (SE-)ResNet for Fashion-MNIST: 3x3 stem (stride ``stem_strides``), one stage of
+    basic blocks per width (stride 2 from the second stage), GAP, softmax.
+    ``ratio=None``: the same net without SE. BN momentum 0.9 so that short runs have usable
+    moving statistics at test time."""
     name = name or ("small_se_resnet" if ratio else "small_resnet")
     inputs = keras.Input(shape=input_shape, name="input")
-    x = conv_bn(inputs, widths[0], 3, name="stem")
+    x = conv_bn(inputs, widths[0], 3, strides=stem_strides, name="stem", momentum=momentum)
     for i, width in enumerate(widths):
         x = residual_stage(x, width, blocks, strides=1 if i == 0 else 2, ratio=ratio,
-                           name=f"stage{i + 1}", bottleneck=False)
+                           name=f"stage{i + 1}", bottleneck=False, momentum=momentum)
     x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     outputs = layers.Dense(classes, activation="softmax", name="predictions")(x)
     return keras.Model(inputs, outputs, name=name)
