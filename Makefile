@@ -5,12 +5,13 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test slides refresh timings venv clean help
+.PHONY: lab test slides refresh timings bench venv clean help
 help:
 	@echo "make lab       open the course in JupyterLab (creates .venv on first use)"
 	@echo "make test      run every notebook under strict nbval, and the unit tests"
 	@echo "make slides    export every chapter as a reveal.js deck into build/slides/ (works offline)"
 	@echo "make refresh   re-execute notebooks in place (NB=chapters/05_lenet.ipynb for one)"
+	@echo "make bench     time every architecture: Session vs tf.function vs XLA (results in build/bench/)"
 	@echo "make timings   the per-notebook wall-time table of the last test run, for the README"
 
 venv: $(STAMP)
@@ -35,6 +36,9 @@ slides: $(STAMP)
 
 refresh: $(STAMP)
 	$(PY) -m utils.refresh $(or $(NB),chapters)
+
+bench: $(STAMP)
+	$(PY) -m utils.bench --out build/bench
 
 timings: $(STAMP)
 	$(PY) tests/report_durations.py build/test-durations.json
