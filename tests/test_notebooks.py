@@ -80,8 +80,10 @@ def test_every_cell_carries_slide_metadata(notebook):
         slide_type = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
         assert slide_type in SLIDE_TYPES, f"{path.name} cell {i}: metadata.slideshow.slide_type is {slide_type!r}"
     assert nb["cells"][0]["metadata"]["slideshow"]["slide_type"] == "slide"
-    slides = sum(c["metadata"]["slideshow"]["slide_type"] == "slide" for c in nb["cells"])
-    assert slides >= 4, f"{path.name}: only {slides} slides; give each section its own slide"
+    types = [c["metadata"]["slideshow"]["slide_type"] for c in nb["cells"]]
+    assert types.count("slide") >= 4, f"{path.name}: only {types.count('slide')} slides; give each section its own slide"
+    assert "notes" in types, f"{path.name}: no speaker notes; add markdown cells of slide_type 'notes' for the instructor"
+    assert "fragment" in types, f"{path.name}: no fragments; reveal code step by step where it helps"
 
 
 def test_chapter_has_title_objectives_summary_and_exercises(notebook):
