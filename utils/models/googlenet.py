@@ -132,10 +132,14 @@ class GoogLeNetChain(Network):
 
 # ------------------------------------------------------------------------------ MiniGoogLeNet
 
-def conv_module(x, filters, kernel_size, strides=1, padding="same", *, name):
-    """Conv -> BatchNorm -> ReLU, MiniGoogLeNet's basic unit."""
+def conv_module(x, filters, kernel_size, strides=1, padding="same", *, name, bn_momentum=0.9):
+    """Conv -> BatchNorm -> ReLU, MiniGoogLeNet's basic unit.
+
+    bn_momentum 0.9 (Keras' default is 0.99): the moving mean and variance used at test time then
+    catch up within a few dozen steps, which short training runs need.
+    """
     x = keras.layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, name=f"{name}_conv")(x)
-    x = keras.layers.BatchNormalization(name=f"{name}_bn")(x)
+    x = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"{name}_bn")(x)
     return keras.layers.ReLU(name=f"{name}_relu")(x)
 
 

@@ -17,17 +17,21 @@ import keras
 from utils.chain import Network
 
 
-def mlpconv(x, filters, kernel_size, strides=1, padding="same", *, name, micro_filters=None):
+def mlpconv(x, filters, kernel_size, strides=1, padding="same", *, name, micro_filters=None,
+            last_activation="relu"):
     """k x k conv -> ReLU -> 1x1 conv -> ReLU -> 1x1 conv -> ReLU (the paper's figure 2).
 
     micro_filters: the widths of the two 1x1 layers (default: ``filters`` both); the last block
-    of NiN ends with ``num_classes`` maps. Layers: ``{name}_conv``, ``{name}_cccp1``, ``{name}_cccp2``.
+    of NiN ends with ``num_classes`` maps. last_activation: of the last 1x1 layer (the Caffe model
+    has a ReLU there too; None leaves the class maps linear). Layers: ``{name}_conv``,
+    ``{name}_cccp1``, ``{name}_cccp2``.
     """
     micro_filters = micro_filters or (filters, filters)
     x = keras.layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, activation="relu",
                             name=f"{name}_conv")(x)
     for i, width in enumerate(micro_filters, start=1):
-        x = keras.layers.Conv2D(width, 1, activation="relu", name=f"{name}_cccp{i}")(x)
+        activation = last_activation if i == len(micro_filters) else "relu"
+        x = keras.layers.Conv2D(width, 1, activation=activation, name=f"{name}_cccp{i}")(x)
     return x
 
 
@@ -85,14 +89,22 @@ def nin_imagenet(input_shape=(224, 224, 3), num_classes=1000, dropout=0.5):
     return keras.Model(inputs, classifier_head(x), name="nin_imagenet")
 
 
-def nin_small(input_shape=(28, 28, 1), num_classes=10, widths=(16, 32, 48), dropout=0.3):
-    """A three-block NiN for small grey images: 28 -> 14 -> 7 pixels, then GAP over class maps."""
+def nin_small(input_shape=(28, 28, 1), num_classes=10, widths=(16, 32, 48), dropout=0.0,
+              class_relu=False):
+    """A three-block NiN for small grey images: 28 -> 14 -> 7 pixels, then GAP over class maps.
+
+    class_relu=False leaves the class maps linear (scores can be negative), which trains much
+    faster in a short run than the Caffe model's ReLU there.
+    """
     inputs = keras.Input(input_shape, name="image")
     x = mlpconv(inputs, widths[0], 5, name="block1")
     x = keras.layers.MaxPooling2D(3, 2, padding="same", name="pool1")(x)
-    x = keras.layers.Dropout(dropout, name="drop1")(x)
+    if dropout:
+        x = keras.layers.Dropout(dropout, name="drop1")(x)
     x = mlpconv(x, widths[1], 5, name="block2")
     x = keras.layers.MaxPooling2D(3, 2, padding="same", name="pool2")(x)
-    x = keras.layers.Dropout(dropout, name="drop2")(x)
-    x = mlpconv(x, widths[2], 3, name="block3", micro_filters=(widths[2], num_classes))
+    if dropout:
+        x = keras.layers.Dropout(dropout, name="drop2")(x)
+    x = mlpconv(x, widths[2], 3, name="block3", micro_filters=(widths[2], num_classes),
+                last_activation="relu" if class_relu else None)
     return keras.Model(inputs, classifier_head(x), name="nin_small")
