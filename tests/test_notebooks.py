@@ -125,3 +125,14 @@ def test_first_code_cell_sets_up_and_names_the_full_size_switch(notebook):
 def test_notebook_runs_on_the_python3_kernel(notebook):
     path, nb = notebook
     assert nb["metadata"]["kernelspec"]["name"] == "python3", f"{path.name}: kernelspec must be python3"
+
+
+def test_nbval_markers_stand_alone_on_their_line(notebook):
+    # nbval only honours a marker comment that is exactly `# NBVAL_...`; text after it on the same
+    # line silently turns the marker off.
+    path, nb = notebook
+    for i, cell in enumerate(nb["cells"]):
+        for line in source(cell).splitlines():
+            if "NBVAL_" in line and line.lstrip().startswith("#"):
+                assert re.fullmatch(r"# ?NBVAL_[A-Z_]+", line.strip()), \
+                    f"{path.name} cell {i}: {line.strip()!r}: put the reason on the next line"
