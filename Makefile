@@ -5,13 +5,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test slides refresh timings bench venv clean help
+.PHONY: lab test slides refresh timings bench readme venv clean help
 help:
 	@echo "make lab       open the course in JupyterLab (creates .venv on first use)"
 	@echo "make test      run every notebook under strict nbval, and the unit tests"
 	@echo "make slides    export every chapter as a reveal.js deck into build/slides/ (works offline)"
 	@echo "make refresh   re-execute notebooks in place (NB=chapters/05_lenet.ipynb for one)"
 	@echo "make bench     time every architecture: Session vs tf.function vs XLA (results in build/bench/)"
+	@echo "make readme    rewrite the README chapter table (thumbnails, wall times of the last make test)"
 	@echo "make timings   the per-notebook wall-time table of the last test run, for the README"
 
 venv: $(STAMP)
@@ -39,6 +40,9 @@ refresh: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m utils.bench --out build/bench
+
+readme: $(STAMP)
+	$(PY) -m utils.readme
 
 timings: $(STAMP)
 	$(PY) tests/report_durations.py build/test-durations.json

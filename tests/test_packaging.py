@@ -34,3 +34,11 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and re.search(r"^make test$", ci, re.M)
+
+
+def test_readme_links_every_chapter_with_a_thumbnail():
+    readme = (ROOT / "README.md").read_text()
+    for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
+        assert f"(chapters/{notebook.name})" in readme, f"README lacks {notebook.name}: run `make readme`"
+        thumbnail = ROOT / "chapters" / "thumbnails" / f"{notebook.stem}.png"
+        assert thumbnail.exists() and f"(chapters/thumbnails/{notebook.stem}.png)" in readme
