@@ -118,7 +118,8 @@ def test_first_code_cell_sets_up_and_names_the_full_size_switch(notebook):
     assert first.lstrip().startswith("import utils"), f"{path.name}: the first code cell starts with `import utils`"
     assert "utils.setup()" in first, f"{path.name}: the first code cell calls utils.setup()"
     assert re.search(r"^FULL_SIZE = ", first, re.M), f"{path.name}: the first code cell sets FULL_SIZE"
-    uses = sum("FULL_SIZE" in c for c in code[1:])
+    uses = sum(line.count("FULL_SIZE") for c in code for line in c.splitlines()
+               if not line.startswith("FULL_SIZE = utils.FULL_SIZE"))
     assert uses or path.name.startswith("00_"), f"{path.name}: FULL_SIZE is set but nothing reads it"
 
 
@@ -136,3 +137,18 @@ def test_nbval_markers_stand_alone_on_their_line(notebook):
             if "NBVAL_" in line and line.lstrip().startswith("#"):
                 assert re.fullmatch(r"# ?NBVAL_[A-Z_]+", line.strip()), \
                     f"{path.name} cell {i}: {line.strip()!r}: put the reason on the next line"
+
+
+def test_accuracies_cited_by_the_comparison_chapter_match_their_chapters():
+    # Chapter 15 cites each small model's accuracy from the chapter that trained it, as
+    # `0.896, 0.88, "ch. 05: ..."`; the number must be what that chapter printed last time it ran.
+    comparison = next((p for p in NOTEBOOKS if p.name.startswith("15_")), None)
+    if comparison is None:
+        pytest.skip("no comparison chapter")
+    code = "\n".join(source(c) for c in load(comparison)["cells"] if c["cell_type"] == "code")
+    cited = re.findall(r"(0\.\d{3}), 0\.\d+, \"ch\. (\d\d):", code)
+    assert len(cited) >= 6, "chapter 15 cites fewer accuracies than expected"
+    for value, number in cited:
+        chapter = next(p for p in NOTEBOOKS if p.name.startswith(f"{number}_"))
+        printed = "".join("".join(o.get("text", "")) for c in load(chapter)["cells"] for o in c.get("outputs", []))
+        assert value in printed, f"chapter 15 cites {value} from {chapter.name}, which no longer prints it: update chapter 15"
