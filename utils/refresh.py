@@ -22,7 +22,9 @@ def refresh(path, timeout=1200):
     """Execute one notebook and store its fresh outputs; return the wall time in seconds."""
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    # record_timing=False: no per-cell timestamps in the metadata, so a refresh that changes no
+    # output leaves no diff behind.
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
