@@ -90,3 +90,11 @@ def test_format_flops_uses_three_significant_digits():
     assert flops.format_flops(7_751_000_000) == "7.75 GFLOPs"
     assert flops.format_flops(31_234_000) == "31.2 MFLOPs"
     assert flops.format_flops(12) == "12 FLOPs"
+
+
+def test_local_response_normalization_has_a_built_in_rule():
+    from utils.layers import LocalResponseNormalization
+
+    inputs = keras.Input((4, 4, 6))
+    model = keras.Model(inputs, LocalResponseNormalization(depth_radius=2, name="lrn")(inputs))
+    assert flops.count_flops(model) == (2 * 5 + 4) * 4 * 4 * 6

@@ -136,21 +136,11 @@ def model_factory(config, classes):
 # FLOPs and bytes
 # ---------------------------------------------------------------------------------------------
 
-def lrn_flops(layer, input_shapes, output_shape):
-    """LRN: per output, the squares of 2r+1 channels summed (2 FLOPs each), then k + alpha*s,
-    the power and the division (about 4 more)."""
-    window = 2 * layer.depth_radius + 1
-    return (2 * window + 4) * math.prod(output_shape[1:])
-
-
-CUSTOM_FLOPS = {"LocalResponseNormalization": lrn_flops}
-
-
 def count_flops(model):
     """Forward FLOPs per image (utils.flops' convention, a multiply-add = 2) or None if a layer
     type has no rule (then GFLOP/s are not reported for that model)."""
     try:
-        return flop_counter.count_flops(model, custom=CUSTOM_FLOPS)
+        return flop_counter.count_flops(model)
     except ValueError as error:
         print(f"  note: no FLOP count for {model.name}: {error}")
         return None
@@ -170,7 +160,7 @@ def layer_traffic(model, batch, dtype_bytes=4):
     for one multiply-add per image, and ReLU or batch norm do one or two FLOPs per element moved.
     """
     rows = []
-    by_name = {n: (k, f) for n, k, f in flop_counter.flops_by_layer(model, CUSTOM_FLOPS)}
+    by_name = {n: (k, f) for n, k, f in flop_counter.flops_by_layer(model)}
     for layer in model.layers:
         if isinstance(layer, keras.layers.InputLayer):
             continue

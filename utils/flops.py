@@ -13,6 +13,8 @@ The convention (state it whenever you quote a FLOP number, papers differ):
 * element-wise activations (``ReLU``, ``sigmoid``, ``softmax``, ...): 1 per element (exp-based ones
   cost more in reality; the difference is negligible next to the convolutions);
 * ``Add``/``Multiply``/...: ``(inputs - 1)`` per output element; ``Rescaling``: 2 per element;
+* the course's ``LocalResponseNormalization`` (AlexNet, GoogLeNet): per output, the squares of
+  ``2r+1`` neighbouring channels summed (2 each), then bias, scale, power and division (4 more);
 * data movement is free: ``Concatenate``, ``Flatten``, ``Reshape``, ``ZeroPadding``, ``Dropout``
   (identity at inference), ``InputLayer``.
 
@@ -106,6 +108,12 @@ def rescaling_flops(layer, input_shapes, output_shape):
     return 2 * _elements(output_shape)
 
 
+def lrn_flops(layer, input_shapes, output_shape):
+    """utils.layers.LocalResponseNormalization: (2 (2r+1) + 4) per output element."""
+    window = 2 * layer.depth_radius + 1
+    return (2 * window + 4) * _elements(output_shape)
+
+
 def free(layer, input_shapes, output_shape):
     """Layers that only move data (or are the identity at inference)."""
     return 0
@@ -126,6 +134,7 @@ RULES = {
     "Add": merge_flops, "Subtract": merge_flops, "Multiply": merge_flops, "Average": merge_flops,
     "Maximum": merge_flops, "Minimum": merge_flops,
     "Rescaling": rescaling_flops,
+    "LocalResponseNormalization": lrn_flops,
     "Concatenate": free, "Flatten": free, "Reshape": free, "Permute": free, "Dropout": free,
     "SpatialDropout2D": free, "ZeroPadding2D": free, "Cropping2D": free, "InputLayer": free,
     "Identity": free,
