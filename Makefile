@@ -1,6 +1,8 @@
 # The course's commands. `make lab` and `make test` are the two a user needs: each creates and
-# fills the virtual environment .venv on first use (Python 3.11, requirements.txt, `pip install -e .`).
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# fills the virtual environment .venv on first use (Python 3.11, 3.12 or 3.13, requirements.txt,
+# `pip install -e .`). The first of python3.11, python3.12, python3.13, python3 found is used;
+# `make test PYTHON=python3.13 VENV=.venv313` picks another one.
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
@@ -17,6 +19,9 @@ help:
 
 venv: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; ok = (3, 11) <= sys.version_info[:2] <= (3, 13); \
+	  ok or sys.exit(f"$(PYTHON) is Python {sys.version.split()[0]}: the course needs 3.11, 3.12 or 3.13 " \
+	  "(TensorFlow 2.21 wheels); run e.g. make test PYTHON=python3.12")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -r requirements.txt

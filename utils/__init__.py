@@ -10,6 +10,8 @@ Importing ``utils`` first sets TensorFlow's environment variables before TensorF
 import os
 
 from utils.env import apply_tf_environment
+from utils.measured import measured  # noqa: F401 - `utils.measured(value, band)` in the chapters
+from utils.versions import check_versions
 
 apply_tf_environment()  # must run before the first `import tensorflow` anywhere
 
@@ -28,7 +30,9 @@ def setup(seed=SEED):
       then need a graph-level seed: call ``tf.compat.v1.set_random_seed(seed)`` inside each graph;
     * TensorFlow's Python logger shows errors only (its warnings carry temporary file paths that
       change from run to run);
-    * NumPy prints 4 decimals, so printed arrays are stable and readable.
+    * NumPy prints 4 decimals, so printed arrays are stable and readable;
+    * one line, printed only when the running TensorFlow, Keras or NumPy is another minor release
+      than the one the notebook's outputs were stored with (``utils.versions``).
     Returns the seed, so a chapter can print what it ran with.
     """
     import keras
@@ -39,4 +43,5 @@ def setup(seed=SEED):
     tf.config.experimental.enable_op_determinism()
     tf.get_logger().setLevel("ERROR")
     np.set_printoptions(precision=4, suppress=True)
+    check_versions()
     return seed

@@ -4,7 +4,8 @@
 for one). Each notebook runs in a fresh kernel of this Python with the working directory set to
 its folder, as nbval runs it. The result is written to a temporary file and moved over the
 notebook only when every cell ran (cells tagged ``raises-exception`` may raise), so a failure
-never clobbers a notebook.
+never clobbers a notebook. The versions of TensorFlow, Keras and NumPy the outputs were made with
+are recorded in ``metadata.course.made_with``.
 """
 import os
 import sys
@@ -16,6 +17,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from utils.env import apply_tf_environment, install_kernel_config
+from utils.versions import running_versions
 
 
 def refresh(path, timeout=1200):
@@ -29,6 +31,8 @@ def refresh(path, timeout=1200):
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    # utils.setup() compares these with the running versions and names a mismatch in one line.
+    nb.metadata.setdefault("course", {})["made_with"] = running_versions()
     tmp = path.with_name(f".{path.name}.refresh.tmp")
     try:
         nbformat.write(nb, tmp)

@@ -2,7 +2,7 @@
 
 Keras' own progress bars (verbose=1 or 2) print timings and change every run, which strict nbval
 cannot compare. Here training runs with ``verbose=0`` and :class:`EpochSummary` prints one line per
-epoch with values rounded to 3 decimals.
+epoch with values rounded to 3 decimals, each with its band (a measured value, utils/measured.py).
 
 Scaling out: ``fit(..., strategy=...)`` trains under a ``tf.distribute`` strategy. Keras creates
 variables where the strategy says only while its scope is open, so **build the model inside
@@ -37,22 +37,40 @@ variables are distributed too)::
 """
 import keras
 
+from utils.measured import measured
+
+
+# How far a training metric may move between machines (see utils/measured.py). Accuracies move in
+# their second or third decimal between CPUs; a loss moves by a few per cent, more when it is small.
+BANDS = {"accuracy": 0.03, "loss": "10%"}
+
+
+def band_for(key, bands=BANDS):
+    """The band of a log key: ``val_accuracy`` (or tflearn's ``acc``) gets the accuracy band,
+    anything else the loss's."""
+    return bands["accuracy"] if key.endswith(("accuracy", "acc")) else bands["loss"]
+
 
 class EpochSummary(keras.callbacks.Callback):
-    """Prints ``epoch 1/5: loss 0.512  accuracy 0.812  val_loss ...`` rounded, once per epoch."""
+    """Prints ``epoch 1/5: accuracy 0.812 ±0.03  loss 0.512 ±10%  ...`` once per epoch.
 
-    def __init__(self, epochs=None, every=1):
+    Every value is a measured one (utils/measured.py): printed with the band within which another
+    CPU reproduces it, which the tests enforce.
+    """
+
+    def __init__(self, epochs=None, every=1, bands=BANDS):
         super().__init__()
         self.epochs = epochs
         self.every = every
+        self.bands = bands
 
     def on_epoch_end(self, epoch, logs=None):
         last = self.epochs is not None and epoch + 1 == self.epochs
         if (epoch + 1) % self.every and not last:
             return
         of = f"/{self.epochs}" if self.epochs else ""
-        values = "  ".join(f"{k} {v:.3f}" for k, v in sorted((logs or {}).items())
-                           if k != "learning_rate")
+        values = "  ".join(f"{k} {measured(v, band_for(k, self.bands))}"
+                           for k, v in sorted((logs or {}).items()) if k != "learning_rate")
         print(f"epoch {epoch + 1}{of}: {values}")
 
 

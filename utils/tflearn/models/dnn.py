@@ -5,7 +5,7 @@ training settings (from ``regression``), and wraps them in a compiled ``keras.Mo
 
 Output: nothing but one rounded line per epoch, in tflearn's words, e.g.::
 
-    Training step 18 | Momentum | epoch 001 | loss 2.834 - acc 0.061 | val_loss 2.833 - val_acc 0.059 -- iter 1224/1224
+    Training step 18 | Momentum | epoch 001 | loss 2.834 ±10% - acc 0.061 ±0.03 | val_loss 2.833 ±10% - val_acc 0.059 ±0.03 -- iter 1224/1224
 
 (``acc`` only with ``show_metric=True``; ``val_`` values from the epoch's last snapshot). Keras runs
 with ``verbose=0``, so there are no progress bars and no timings: the lines are the same every run.
@@ -21,7 +21,9 @@ import os
 import keras
 import numpy as np
 
+from utils.measured import measured
 from utils.tflearn import utils as u
+from utils.train import band_for
 
 
 def network_inputs(tensor):
@@ -82,8 +84,9 @@ class Snapshots(keras.callbacks.Callback):
             self.validate()
         logs = dict(logs or {})
         shown = ["loss"] + (["acc"] if self.show_metric and "acc" in logs else [])
-        train = " - ".join(f"{k} {logs[k]:.3f}" for k in shown)
-        val = " - ".join(f"val_{k} {self.val_logs[f'val_{k}']:.3f}" for k in shown
+        # measured values, printed with their band (utils/measured.py); tflearn printed 4 decimals
+        train = " - ".join(f"{k} {measured(logs[k], band_for(k))}" for k in shown)
+        val = " - ".join(f"val_{k} {measured(self.val_logs[f'val_{k}'], band_for(k))}" for k in shown
                          if f"val_{k}" in self.val_logs)
         parts = [f"Training step {self.dnn.training_step}", self.dnn.optimizer_name,
                  f"epoch {self.dnn.epoch + epoch + 1:03d}", train] + ([val] if val else [])
