@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test slides refresh timings bench readme venv clean help
+.PHONY: lab test test-measured check-drift slides refresh timings bench readme venv clean help
 help:
 	@echo "make lab       open the course in JupyterLab (creates .venv on first use)"
 	@echo "make test      run every notebook under strict nbval, and the unit tests"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench     time every architecture: Session vs tf.function vs XLA (results in build/bench/)"
 	@echo "make readme    rewrite the README chapter table (thumbnails, wall times of the last make test)"
 	@echo "make timings   the per-notebook wall-time table of the last test run, for the README"
+	@echo "make check-drift  the developers' check that stored outputs pass on other CPUs (see README)"
 
 venv: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
@@ -36,6 +37,27 @@ lab: $(STAMP)
 # pytest run (current env kernel, sanitize file, timings) are in pyproject.toml.
 test: $(STAMP)
 	$(PY) -m pytest --nbval chapters tests
+
+# The chapters whose outputs hold measured values (printed with a band, e.g. "0.896 ±0.02").
+MEASURED := $(shell grep -l ' ±[0-9]' chapters/*.ipynb)
+
+# Those chapters under a non-default setting, e.g. `make test-measured ISA=AVX2` (oneDNN limited to
+# AVX2 kernels, as on an older CPU) or `make test-measured CPUS=0` (one core): what another machine
+# computes, on this one. CI runs it after `make test`.
+ISA  ?=
+CPUS ?=
+test-measured: $(STAMP)
+	$(if $(ISA),ONEDNN_MAX_CPU_ISA=$(ISA)) $(if $(CPUS),taskset -c $(CPUS)) $(PY) -m pytest -p no:cacheprovider --nbval $(MEASURED)
+
+# The developers' check of the exact/measured rule, both ways (about 30 minutes on 2 cores):
+# 1. the stored outputs (made with the default settings) pass with AVX2 kernels and on one core;
+# 2. outputs stored under AVX2 (in a copy, build/drift/) pass under the default settings.
+check-drift: $(STAMP)
+	$(MAKE) test-measured ISA=AVX2
+	$(MAKE) test-measured CPUS=0
+	rm -rf build/drift && mkdir -p build/drift && cp $(MEASURED) build/drift/
+	ONEDNN_MAX_CPU_ISA=AVX2 $(PY) -m utils.refresh build/drift
+	$(PY) -m pytest -p no:cacheprovider --nbval build/drift
 
 slides: $(STAMP)
 	$(PY) -m utils.slides chapters build/slides

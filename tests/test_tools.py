@@ -1,5 +1,6 @@
 """utils.timing, utils.env, utils.plotting, utils.train, utils.refresh and utils.slides."""
 import json
+import re
 
 import nbformat
 import numpy as np
@@ -114,7 +115,7 @@ def test_draw_graph_places_inputs_left_of_results():
 
 # ------------------------------------------------------------------------------------- train
 
-def test_fit_prints_one_rounded_line_per_epoch_and_reports_test_accuracy(capsys):
+def test_fit_prints_one_line_per_epoch_with_bands_and_reports_test_accuracy(capsys):
     import keras
 
     from utils import train
@@ -126,8 +127,10 @@ def test_fit_prints_one_rounded_line_per_epoch_and_reports_test_accuracy(capsys)
     history = train.fit(model, (x, y), (x, y), epochs=2, batch_size=16)
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split(":")[0] for line in lines] == ["epoch 1/2", "epoch 2/2"]
-    assert "loss 0." in lines[0] or "loss 1." in lines[0]
-    assert len(history["loss"]) == 2 and 0.0 <= history["test_accuracy"] <= 1.0
+    # every value is a measured one, with its band (utils/measured.py)
+    assert re.fullmatch(r"epoch 1/2: accuracy \d\.\d{3} ±0\.03  loss \d\.\d{3} ±10%  "
+                        r"val_accuracy \d\.\d{3} ±0\.03  val_loss \d\.\d{3} ±10%", lines[0])
+    assert len(history["loss"]) == 2 and set(history) >= {"test_accuracy", "test_loss", "val_loss"}
 
 
 # ----------------------------------------------------------------------- refresh and slides
