@@ -7,12 +7,13 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test test-measured check-drift slides refresh timings bench readme venv clean help
+.PHONY: lab test test-measured check-drift slides refresh timings bench readme tensorboard venv clean help
 help:
 	@echo "make lab       open the course in JupyterLab (creates .venv on first use)"
 	@echo "make test      run every notebook under strict nbval, and the unit tests"
 	@echo "make slides    export every chapter as a reveal.js deck into build/slides/ (works offline)"
 	@echo "make refresh   re-execute notebooks in place (NB=chapters/05_lenet.ipynb for one)"
+	@echo "make tensorboard  serve the chapters' TensorBoard logs (build/logs/) at http://127.0.0.1:6006 (PORT=6007 for another)"
 	@echo "make bench     time every architecture: Session vs tf.function vs XLA (results in build/bench/)"
 	@echo "make readme    rewrite the README chapter table (thumbnails, wall times of the last make test)"
 	@echo "make timings   the per-notebook wall-time table of the last test run, for the README"
@@ -64,6 +65,15 @@ slides: $(STAMP)
 
 refresh: $(STAMP)
 	$(PY) -m utils.refresh $(or $(NB),chapters)
+
+# TensorBoard on the logs the chapters write into build/logs/<chapter>/<run>/ (run a chapter first:
+# 01 writes graphs, 04 training curves). Listens on this machine only (127.0.0.1); build/logs is
+# created if missing, so TensorBoard starts even before any chapter ran. Ctrl-C stops it.
+PORT ?= 6006
+tensorboard: $(STAMP)
+	@mkdir -p build/logs
+	@echo "TensorBoard: open http://127.0.0.1:$(PORT)/ (serving build/logs/, created if missing; Ctrl-C to stop)"
+	$(VENV)/bin/tensorboard --logdir build/logs --host 127.0.0.1 --port $(PORT)
 
 bench: $(STAMP)
 	$(PY) -m utils.bench --out build/bench
