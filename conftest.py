@@ -5,12 +5,19 @@
 * Each notebook's wall time (kernel start plus every cell) is summed, printed at the end of the
   run and written to build/test-durations.json; `make timings` turns it into the README's table.
 * Measured values (``0.896 ±0.02``) are compared within their band: tests/nbval_measured.py.
+* Every Python test starts from seed 0 (``keras.utils.set_random_seed``: Python, NumPy, TensorFlow),
+  so its random numbers do not depend on which tests ran before it; the rest of ``utils.setup()``
+  (op determinism, quiet logs, NumPy print options) runs once, before the first Python test.
+  Test modules do not seed at import time. Notebook cells (nbval items) take no fixtures: each
+  chapter calls ``utils.setup()`` itself.
 """
 import json
 import os
 import time
 from collections import defaultdict
 from pathlib import Path
+
+import pytest
 
 from utils.env import apply_tf_environment
 
@@ -21,6 +28,22 @@ pytest_plugins = ["tests.nbval_measured"]
 ROOT = Path(__file__).resolve().parent
 _durations = defaultdict(float)
 _started = time.perf_counter()
+
+
+@pytest.fixture(scope="session")
+def _course_setup():
+    """``utils.setup()`` once per session; TensorFlow is imported here, not at collection."""
+    import utils
+
+    utils.setup()
+    return utils.SEED
+
+
+@pytest.fixture(autouse=True)
+def _seed_each_test(_course_setup):
+    import keras
+
+    keras.utils.set_random_seed(_course_setup)
 
 
 def pytest_runtest_logreport(report):

@@ -1,14 +1,10 @@
 """utils.chain: caffe-tensorflow's Network.feed().conv() style builds the Keras layers it names."""
-import utils
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
 
-utils.setup()
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from utils.chain import Network  # noqa: E402
+from utils.chain import Network
 
 X = np.random.default_rng(0).random((2, 12, 12, 3), dtype=np.float32)
 
@@ -37,7 +33,9 @@ def test_chain_builds_named_keras_layers_in_order_with_caffe_tensorflow_defaults
     assert conv1.padding == "same" and conv1.activation is keras.activations.relu  # SAME + ReLU by default
     assert model.get_layer("branch_b").activation is keras.activations.linear  # relu=False
     assert model.output_shape == (None, 4 + 4)
-    np.testing.assert_allclose(model(X).numpy().sum(axis=1), 1.0, atol=1e-6)
+    scores = keras.Model(model.input, model.get_layer("gap").output)(X).numpy().reshape(2, 8)
+    expected = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(model(X).numpy(), expected, rtol=1e-5, atol=1e-7)
 
 
 def test_chain_layers_compute_what_caffe_tensorflow_computed():

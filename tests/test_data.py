@@ -89,7 +89,10 @@ def test_checksum_mismatch_is_reported(tmp_path):
 def test_load_fashion_mnist_from_a_user_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(data, "FASHION_MNIST_SHA256", write_fake_fashion_mnist(tmp_path, gz=False))
     (x, y), (xt, yt) = data.load_fashion_mnist(n_train=8, n_test=4, data_dir=tmp_path, pad=2)
-    assert x.shape == (8, 32, 32, 1) and x.dtype == np.float32 and 0.0 <= x.min() and x.max() <= 1.0
+    assert x.shape == (8, 32, 32, 1) and x.dtype == np.float32
+    raw = np.random.default_rng(0).integers(0, 256, (20, 28, 28), dtype=np.uint8)[:8]  # as written
+    np.testing.assert_allclose(x[:, 2:30, 2:30, 0], raw / 255.0, rtol=1e-6)  # pixel / 255, centred
+    assert not x[:, :2].any() and not x[:, 30:].any() and not x[:, :, :2].any() and not x[:, :, 30:].any()
     assert y.dtype == np.int32 and y.tolist() == list(range(8))
     assert xt.shape == (4, 32, 32, 1)
 

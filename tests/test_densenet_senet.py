@@ -1,20 +1,13 @@
 """utils.models.densenet and utils.models.senet: structure, parameter counts, SE arithmetic."""
-import utils
+import keras
+import numpy as np
+import pytest
 
-utils.setup()
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from utils.models import densenet, senet  # noqa: E402
+from utils.models import densenet, senet
 
 
-def test_densenet121_matches_keras_applications_weight_for_weight():
-    ours = densenet.densenet121()
-    ref = keras.applications.DenseNet121(weights=None)
-    assert ours.count_params() == ref.count_params() == 8_062_504
-    assert [tuple(w.shape) for w in ours.weights] == [tuple(w.shape) for w in ref.weights]
+# DenseNet-121 against keras.applications.DenseNet121, weight for weight and output for output:
+# tests/test_references.py.
 
 
 @pytest.mark.parametrize("depth, params", [(169, 14_307_880), (201, 20_242_984)])
@@ -38,15 +31,24 @@ def test_transition_layer_compresses_channels_and_halves_resolution():
         densenet.transition_layer(keras.Input((8, 8, 50)), compression=1.5, name="t2")
 
 
-def test_small_densenet_bc_classifies_fashion_mnist_sized_images():
+def test_small_densenet_bc_grows_and_compresses_channels_as_the_paper_says():
+    # stem 2k = 24 channels at stride 2; each block adds 3 x 12; each transition halves (floor)
     model = densenet.small_densenet_bc()
-    probs = model(np.zeros((2, 28, 28, 1), "float32"))
-    assert probs.shape == (2, 10)
-    np.testing.assert_allclose(np.sum(probs, axis=1), 1.0, rtol=1e-5)
+    shape = {name: tuple(model.get_layer(name).output.shape[1:]) for name in (
+        "stem_conv", "dense1_block3_concat", "transition1_pool", "dense2_block3_concat",
+        "transition2_pool", "dense3_block3_concat", "avg_pool", "predictions")}
+    assert shape == {"stem_conv": (14, 14, 24), "dense1_block3_concat": (14, 14, 60),
+                     "transition1_pool": (7, 7, 30), "dense2_block3_concat": (7, 7, 66),
+                     "transition2_pool": (3, 3, 33), "dense3_block3_concat": (3, 3, 69),
+                     "avg_pool": (69,), "predictions": (10,)}
 
 
-def test_se_parameters_follow_the_two_fc_layers():
-    assert senet.se_parameters(256, 16) == 256 * 16 + 16 + 16 * 256 + 256 == 8464
+@pytest.mark.parametrize("channels, ratio", [(256, 16), (64, 4), (10, 3)])
+def test_se_parameters_counts_the_weights_of_a_built_se_block(channels, ratio):
+    x_in = keras.Input((4, 4, channels))
+    block = keras.Model(x_in, senet.squeeze_excite(x_in, ratio=ratio, name="se"))
+    assert senet.se_parameters(channels, ratio) == block.count_params()
+    assert senet.se_parameters(256, 16) == 8464
 
 
 def test_se_resnet50_is_resnet50_plus_the_se_layers():

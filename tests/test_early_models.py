@@ -1,17 +1,13 @@
 """Unit tests for the LeNet, AlexNet and VGG builders in utils/models: shapes, counts, errors."""
-import utils
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
 
-utils.setup()
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from utils.layers import LocalResponseNormalization  # noqa: E402
-from utils.models.alexnet import alexnet, alexnet_tf1  # noqa: E402
-from utils.models.lenet import lenet  # noqa: E402
-from utils.models.vgg import vgg, vgg16_tf1  # noqa: E402
+from utils.layers import LocalResponseNormalization
+from utils.models.alexnet import alexnet, alexnet_tf1
+from utils.models.lenet import lenet
+from utils.models.vgg import vgg, vgg16_tf1
 
 
 def _images(shape, seed=0):

@@ -2,16 +2,12 @@
 import os
 import tempfile
 
-import utils
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
 
-utils.setup()
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from utils.layers import LocalResponseNormalization, conv_bn_relu  # noqa: E402
+from utils.layers import LocalResponseNormalization, conv_bn_relu
 
 
 def _images(shape=(2, 5, 5, 7), seed=0):
@@ -72,7 +68,21 @@ def test_conv_bn_relu_names_shapes_and_params():
     assert model.get_layer("stem_conv").bias is None
     # 3*3*3*8 kernel (no bias) + 4*8 batch-norm values (gamma, beta, moving mean and variance)
     assert model.count_params() == 3 * 3 * 3 * 8 + 4 * 8
-    assert float(np.min(model.predict(_images((2, 16, 16, 3)), verbose=0))) >= 0.0
+
+
+def test_conv_bn_relu_computes_relu_of_batch_norm_of_the_convolution_at_inference():
+    inputs = keras.Input((9, 9, 3))
+    model = keras.Model(inputs, conv_bn_relu(inputs, 4, 3, strides=2, name="b"))
+    rng = np.random.default_rng(1)
+    gamma, beta, mean = rng.normal(size=(3, 4)).astype("float32")
+    variance = rng.uniform(0.5, 2.0, 4).astype("float32")
+    model.get_layer("b_bn").set_weights([gamma, beta, mean, variance])
+    x = _images((2, 9, 9, 3))
+    conv = tf.nn.conv2d(x, model.get_layer("b_conv").kernel, 2, "SAME").numpy()
+    eps = model.get_layer("b_bn").epsilon
+    expected = np.maximum(gamma * (conv - mean) / np.sqrt(variance + eps) + beta, 0)
+    assert (expected == 0).any() and (expected > 0).any()  # the ReLU cuts some values, not all
+    np.testing.assert_allclose(model(x, training=False), expected, rtol=1e-5, atol=1e-5)
 
 
 def test_grouped_conv2d_runs_on_cpu_and_equals_split_and_concat():

@@ -1,12 +1,8 @@
 """utils.models.nin and utils.models.googlenet: parameter counts, equal chain/functional networks."""
-import utils
+import keras
+import numpy as np
 
-utils.setup()
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-
-from utils.models import googlenet, nin  # noqa: E402
+from utils.models import googlenet, nin
 
 
 def test_nin_imagenet_chain_and_functional_agree_in_parameters_and_outputs():

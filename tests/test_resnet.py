@@ -1,13 +1,9 @@
 """Tests of utils.models.resnet: reference parameter counts, block behaviour, Highway, errors."""
-import utils
+import keras
+import numpy as np
+import pytest
 
-utils.setup()
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from utils.models import resnet as R  # noqa: E402
+from utils.models import resnet as R
 
 # Measured with keras.applications.ResNet50 / ResNet50V2 / 101V2 / 152V2 (weights=None, 1000 classes).
 KERAS_APPLICATIONS_COUNTS = {

@@ -1,6 +1,7 @@
 """utils.timing, utils.env, utils.plotting, utils.train, utils.refresh and utils.slides."""
 import json
 import re
+import time
 
 import nbformat
 import numpy as np
@@ -12,13 +13,23 @@ from utils import env, plotting, timing
 
 # ------------------------------------------------------------------------------------ timing
 
-def test_timer_measures_a_block_and_its_laps():
+def test_timer_laps_are_the_times_between_them():
     with timing.Timer("t") as t:
+        time.sleep(0.05)
         t.lap()
+        time.sleep(0.01)
         t.lap()
-    assert t.elapsed >= sum(t.laps) >= 0
-    result = t.result()
-    assert len(result.times) == 2 and result.sd >= 0
+    first, second = t.laps
+    # sleep() waits at least as long as asked; an overloaded machine can only add time
+    assert first >= 0.05 and second >= 0.01 and t.elapsed >= first + second
+    assert t.result().times == [first, second]
+
+
+def test_timing_result_mean_and_sd_are_the_population_statistics():
+    result = timing.TimingResult("r", [1.0, 2.0, 4.0])
+    assert result.mean == pytest.approx(np.mean([1.0, 2.0, 4.0]))
+    assert result.sd == pytest.approx(np.std([1.0, 2.0, 4.0]))  # ddof=0: 1.2472, not 1.5275
+    assert str(result) == "r: 2.3333 +/- 1.2472 s/step over 3 steps"
 
 
 def test_timer_lap_outside_the_block_says_what_to_do():
@@ -120,7 +131,6 @@ def test_fit_prints_one_line_per_epoch_with_bands_and_reports_test_accuracy(caps
 
     from utils import train
 
-    utils.setup()
     x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
     y = (x[:, 0] > 0).astype("int32")
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
