@@ -15,7 +15,7 @@ REDUCTIONS = {"sum": tf.reduce_sum, "mean": tf.reduce_mean, "prod": tf.reduce_pr
 MODES = ("concat", "elemwise_sum", "elemwise_mul") + tuple(REDUCTIONS)
 
 
-@keras.saving.register_keras_serializable(package="course")
+@keras.saving.register_keras_serializable(package="course.tflearn")
 class ConcatReduce(keras.layers.Layer):
     """Concatenate a list of tensors along ``axis``, then reduce that axis with ``mode``."""
 
@@ -39,9 +39,13 @@ class ConcatReduce(keras.layers.Layer):
 
 def merge(tensors_list, mode, axis=1, name="Merge"):
     """Merge two or more tensors into one (see the module docstring for the modes)."""
+    if not isinstance(tensors_list, (list, tuple)):
+        raise TypeError(f"merge: tensors_list={type(tensors_list).__name__} object; give a list of tensors")
     if len(tensors_list) < 2:
         raise ValueError(f"merge needs 2 or more tensors, got {len(tensors_list)}")
-    name = u.unique_name(name)
+    for t in tensors_list:
+        u.check_tensor("merge", t, argument="tensors_list[...]")
+    name = u.name_for("merge", name)
     if mode == "concat":
         return keras.layers.Concatenate(axis=axis, name=name)(list(tensors_list))
     if mode == "elemwise_sum":
