@@ -24,6 +24,33 @@ and runs each pass three ways on the same weights and the same input batch:
 * ``xla``: the same with ``tf.function(jit_compile=True)``: XLA compiles the whole pass and fuses
   element-wise work into the convolutions and matrix products around it.
 
+**The same work on every path.** ``session`` and ``function`` run the same graph: before Grappler
+both contain the same compute ops (:func:`pass_ops`; they differ only in how variables enter,
+Identity ops on a function's outputs and how the gradient is seeded with 1), and after Grappler
+and oneDNN's rewrite the same kernels (:func:`optimized_ops`); Grappler options and thread pools
+are the defaults on both. Two things around that graph made the ``function`` path look slower
+(measured on 2 cores at batch 32; chapter 17 shows the measurements), and are removed here:
+
+* **read-back**: ``Session.run`` hands over NumPy arrays that alias the fetched tensors' buffers;
+  ``EagerTensor.numpy()`` *copies* (a NumPy array is mutable, a tensor is not). Copying AlexNet's
+  86.5 MB of gradients took 18 ms of its 110 ms step (forward-backward 1.17 x the Session's with
+  ``.numpy()``, 1.00 x without); VGG's 34 MB took 3.5 ms. Every path now reads its results back
+  without a copy, :func:`read_back` (``np.asarray(memoryview(t))``);
+* **drift**: each path used to be timed for all its steps, one path after the other, so a job
+  that started or stopped on a shared machine moved one path's numbers and not the other's
+  (and a peak measured under such a load put fractions of it above 100 %). The paths are now
+  timed **interleaved**, one step of each in turn (:func:`time_interleaved`), a path's time
+  relative to the Session's is the median of the per-round ratios (:func:`paired_ratio`), and the
+  peak is measured before and after the models (:func:`rescale_to_peak`).
+
+A third is Python in front of the graph, measurable only on a step of a few milliseconds:
+calling a ``tf.function`` first looks its trace up in a cache keyed by its inputs *and its
+captured variables*, hashing each of them (107 for DenseNet): 0.25-0.8 ms a call more than
+calling the trace itself, so LeNet's forward pass took 1.19 x the Session's, DenseNet's 1.10 x. A Session's graph is fixed and chooses nothing, so
+the function paths time the traced graph itself, ``tf.function.get_concrete_function()``
+(LeNet's forward 0.99 x, DenseNet's 1.03 x). ``Session.run`` has its own Python, which grows with
+the number of fetches, and it is left in.
+
 It reports mean +/- sd seconds per step and the time relative to the Session path (0.5 = twice as
 fast), the pass's FLOPs from :mod:`utils.flops` (forward per image x batch; forward-backward is
 counted as 3 x forward: the backward pass computes a gradient for the activations and one for the
@@ -34,6 +61,7 @@ printed; ``results.csv``, ``results.json`` and ``results.png`` go to the results
 A GPU, when TensorFlow sees one, is used by all three paths (TensorFlow places ops on it).
 """
 import argparse
+import collections
 import contextlib
 import csv
 import importlib
@@ -52,7 +80,7 @@ import tensorflow as tf  # noqa: E402
 from tensorflow.python.framework import config as tf_config  # noqa: E402
 
 from utils import flops as flop_counter  # noqa: E402
-from utils.timing import time_tensorflow_run  # noqa: E402
+from utils.timing import TimingResult, time_tensorflow_run  # noqa: E402
 
 PATHS = ("session", "function", "xla")
 PASSES = ("forward", "forward-backward")
@@ -96,11 +124,14 @@ FULL = (
     Config("se_resnet50", "senet", ("se_resnet50",), (224, 224, 3), classes_arg="classes"),
 )
 SIZES = {
-    # batch, timed steps, burn-in steps, side of the square matrices of the peak measurement,
-    # float32 elements of the bandwidth measurement, number of classes
+    # batch, timed rounds, burn-in steps, side of the square matrices of the peak measurement,
+    # float32 elements of the bandwidth measurement, number of classes, and the least time the
+    # timed rounds of one model add up to (more rounds, up to 50 x steps, for a fast model)
     # (a 2048 matmul reached only 75% of a 4096 one on 2 cores: too small to keep both busy)
-    "quick": dict(configs=QUICK, batch=8, steps=5, burn_in=2, matmul=4096, stream=2 ** 24, classes=10),
-    "full": dict(configs=FULL, batch=32, steps=20, burn_in=5, matmul=4096, stream=2 ** 26, classes=1000),
+    "quick": dict(configs=QUICK, batch=8, steps=10, burn_in=2, matmul=4096, stream=2 ** 24, classes=10,
+                  min_seconds=10),
+    "full": dict(configs=FULL, batch=32, steps=20, burn_in=5, matmul=4096, stream=2 ** 26, classes=1000,
+                 min_seconds=10),
 }
 
 
@@ -198,6 +229,20 @@ def peak_gflops(n=2048, steps=5, burn_in=2):
     return 2 * n ** 3 / min(timing.times) / 1e9, timing
 
 
+def rescale_to_peak(rows, peak, peak_again):
+    """The peak measured again after the models: keep the larger, and express every row's
+    GFLOP/s as a fraction of it. Returns the peak used.
+
+    A peak measured while another job ran is too low and makes every fraction of it too high
+    (fractions above 100 % were seen on a shared machine); the machine can do at least the
+    larger of two measurements.
+    """
+    peak = max(peak, peak_again)
+    for row in rows:
+        row.fraction_of_peak = row.gflops_per_s / peak
+    return peak
+
+
 def bandwidth_gbs(elements=2 ** 24, steps=5, burn_in=2):
     """GB/s read by a sum over ``elements`` float32 numbers (one FLOP per 4 bytes: memory-bound),
     from the fastest step as for :func:`peak_gflops`. Returns (GB/s, TimingResult)."""
@@ -216,8 +261,26 @@ def loss_fn(labels, probabilities):
     return tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(labels, probabilities))
 
 
+def read_back(tensors):
+    """A pass's result as NumPy arrays that share the tensors' memory: what ``Session.run`` returns.
+
+    ``EagerTensor.numpy()`` copies every tensor (TensorFlow's docstring: "Tensors are immutable, so
+    this method has to copy"); ``Session.run`` gives arrays that alias the fetched buffers. Timing
+    the function path with ``.numpy()`` charged it a copy of all gradients that the Session path
+    never makes. ``np.asarray(memoryview(t))`` waits for ``t`` and aliases it on a CPU (on a GPU it
+    copies to the host, as ``Session.run`` does).
+    """
+    if isinstance(tensors, (list, tuple)):
+        return [np.asarray(memoryview(t)) for t in tensors]
+    return np.asarray(memoryview(tensors))
+
+
 def function_passes(model, images, labels, jit_compile=False):
-    """``(forward, forward_backward)`` as zero-argument ``tf.function`` s (XLA with jit_compile)."""
+    """``(forward, forward_backward)`` as zero-argument ``tf.function`` s (XLA with jit_compile).
+
+    The images and labels are NumPy arrays captured by the trace, so they become constants of the
+    function's graph, as ``tf.constant`` makes them constants of the Session's graph.
+    """
     weights = model.trainable_weights
 
     @tf.function(jit_compile=jit_compile)
@@ -267,6 +330,70 @@ class SessionPasses:
     def __exit__(self, *exc):
         self.session.close()
         return False
+
+
+# Ops that differ between the two graphs only in how the graph is put together, not in the work
+# done: a function receives its captured variables as inputs (Placeholder in the trace) where a TF1
+# graph looks them up (VarHandleOp); it passes its outputs through Identity and has a NoOp for
+# its control outputs; the gradient is seeded with a 1 that tf.gradients builds with Fill and the
+# tape stores as a Const. Everything else is the pass's computation.
+BOOKKEEPING_OPS = frozenset({"Const", "Fill", "Identity", "NoOp", "Placeholder", "VarHandleOp",
+                             "_Arg", "_Retval", "_DeviceArg", "_DeviceRetval"})
+
+
+def graph_ops(graph_def, outputs):
+    """``Counter`` of op types in the part of ``graph_def`` that computes ``outputs`` (tensors)."""
+    names = sorted({t.op.name for t in outputs})
+    sub = tf.compat.v1.graph_util.extract_sub_graph(graph_def, names)
+    return collections.Counter(node.op for node in sub.node)
+
+
+def compute_ops(counts):
+    """``counts`` without :data:`BOOKKEEPING_OPS`: the ops that do the pass's arithmetic."""
+    return collections.Counter({k: v for k, v in counts.items() if k not in BOOKKEEPING_OPS})
+
+
+def kernel_ops(counts):
+    """The convolutions, matrix products and pooling ops of ``counts`` (whatever names oneDNN's
+    rewrite gave them): where nearly all of a pass's time goes."""
+    return collections.Counter({k: v for k, v in counts.items()
+                                if any(word in k for word in ("Conv", "MatMul", "Pool"))})
+
+
+def pass_ops(session_passes, forward_backward):
+    """The forward-backward graphs as built, before Grappler: ``{"session": Counter, "function":
+    Counter}`` of op types, each restricted to the ops its outputs depend on (a function's trace
+    also holds unused gradients, e.g. of the input images, that Grappler prunes)."""
+    concrete = forward_backward.get_concrete_function()
+    return {"session": graph_ops(session_passes.graph.as_graph_def(), session_passes.forward_backward),
+            "function": graph_ops(concrete.graph.as_graph_def(), concrete.outputs)}
+
+
+def optimized_ops(session_passes, model, images, labels):
+    """The forward-backward graphs as they run, after Grappler and oneDNN's rewrites
+    (``_MklNativeFusedConv2D`` ...): ``{"session": Counter, "function": Counter}`` of op types.
+
+    The Session's come from ``RunOptions(output_partition_graphs=True)``; the function's from
+    the eager context's run metadata, which records a function's graphs when it is first run
+    (hence a fresh ``tf.function``); the pass is the largest function run in that call.
+    """
+    from tensorflow.python.eager import context
+
+    metadata = tf.compat.v1.RunMetadata()
+    session_passes.session.run(session_passes.forward_backward, run_metadata=metadata,
+                               options=tf.compat.v1.RunOptions(output_partition_graphs=True))
+    session = collections.Counter(n.op for g in metadata.partition_graphs for n in g.node)
+    _, forward_backward = function_passes(model, images, labels)
+    forward_backward.get_concrete_function()  # trace outside the recorded call
+    context.enable_run_metadata()
+    try:
+        forward_backward()
+        recorded = context.export_run_metadata()
+    finally:
+        context.disable_run_metadata()
+    graphs = [collections.Counter(n.op for g in f.partition_graphs for n in g.node)
+              for f in recorded.function_graphs]
+    return {"session": session, "function": max(graphs, key=lambda c: sum(c.values()))}
 
 
 @contextlib.contextmanager
@@ -323,10 +450,57 @@ class Row:
     agree: bool = True  # all three paths computed the same outputs and gradients
 
 
+def time_interleaved(steps, num_steps=5, num_burn_in=2, min_seconds=0.0):
+    """Time several steps side by side with :func:`time_tensorflow_run`, one step of each in turn.
+
+    steps: ``{key: target}``, a target being a zero-argument callable or a ``(session, fetches)``
+    pair. Each target first runs ``num_burn_in`` uncounted steps; then come ``num_steps`` rounds,
+    each timing one step of every target, the order rotating from round to round (so no target
+    always runs right after the same other one). A load that comes and goes on a shared machine
+    then slows every target alike instead of the one that happened to be timed at that moment.
+    ``min_seconds``: more rounds (up to 50 x ``num_steps``) until the timed steps add up to that
+    long, so that millisecond steps are measured as precisely as long ones.
+    Returns ``{key: TimingResult}``, ``times[r]`` being round ``r``, for :func:`paired_ratio`.
+    """
+    def run(target, n, burn_in):
+        if isinstance(target, tuple):
+            return time_tensorflow_run(*target, num_steps=n, num_burn_in=burn_in)
+        return time_tensorflow_run(target, num_steps=n, num_burn_in=burn_in)
+
+    keys = list(steps)
+    if num_burn_in:
+        for key in keys:
+            run(steps[key], num_burn_in, 0)
+    times = {key: [] for key in keys}
+    r, total = 0, 0.0
+    while r < num_steps or (total < min_seconds and r < 50 * num_steps):
+        for key in keys[r % len(keys):] + keys[:r % len(keys)]:
+            times[key] += run(steps[key], 1, 0).times
+            total += times[key][-1]
+        r += 1
+    return {key: TimingResult(" ".join(map(str, key)) if isinstance(key, tuple) else str(key), t)
+            for key, t in times.items()}
+
+
+def paired_ratio(timing, reference):
+    """Median over rounds of ``timing``'s step time divided by ``reference``'s in the same round
+    (both from one :func:`time_interleaved`): a relative speed that a load lasting a few rounds
+    does not move, unlike a ratio of two means."""
+    return float(np.median(np.array(timing.times) / np.array(reference.times)))
+
+
 def benchmark_model(name, build, batch, steps=5, burn_in=2, peak=None, seed=0, check=True,
-                    verbose=True):
+                    verbose=True, min_seconds=0.0):
     """Time forward and forward-backward of one model on the three paths; returns
-    ``(rows, outputs)`` where ``outputs[path] = (forward output, [loss, *gradients])``."""
+    ``(rows, outputs)`` where ``outputs[path] = (forward output, [loss, *gradients])``.
+
+    The six (path, pass) steps are timed interleaved (:func:`time_interleaved`), every path
+    reading its results back without a copy (:func:`read_back`, as ``Session.run`` does) and the
+    function paths calling their traced ``ConcreteFunction`` (a Session's graph is fixed; a
+    ``tf.function`` call first picks its trace), so that the paths differ only in how they run
+    the graph. ``vs_session`` is the paired ratio.
+    ``min_seconds``: time more rounds for a fast model (see :func:`time_interleaved`).
+    """
     model = build()
     shape = tuple(model.input_shape[1:])
     classes = model.output_shape[-1]
@@ -335,17 +509,21 @@ def benchmark_model(name, build, batch, steps=5, burn_in=2, peak=None, seed=0, c
     labels = rng.integers(0, classes, batch).astype(np.int32)
     flops_per_image = count_flops(model)
 
-    timings, outputs = {}, {}
+    outputs, targets = {}, {}
     with op_determinism_off(), SessionPasses(build, model.get_weights(), images, labels) as s:
         outputs["session"] = s.session.run([s.forward, s.forward_backward])
         for p, fetch in zip(PASSES, (s.forward, s.forward_backward)):
-            timings["session", p] = time_tensorflow_run(s.session, fetch, num_steps=steps,
-                                                        num_burn_in=burn_in)
+            targets["session", p] = (s.session, fetch)
         for path, jit in (("function", False), ("xla", True)):
             forward, forward_backward = function_passes(model, images, labels, jit_compile=jit)
-            outputs[path] = (forward().numpy(), [g.numpy() for g in forward_backward()])
+            outputs[path] = (forward().numpy(), [g.numpy() for g in forward_backward()])  # traces
             for p, fn in zip(PASSES, (forward, forward_backward)):
-                timings[path, p] = time_tensorflow_run(fn, num_steps=steps, num_burn_in=burn_in)
+                # Time the traced graph, the ConcreteFunction: calling the tf.function first looks
+                # its trace up in a cache keyed by its captured variables too (0.25-0.8 ms per
+                # call for these models), a choice of graph a Session never makes.
+                # Read back without a copy, like Session.run.
+                targets[path, p] = lambda c=fn.get_concrete_function(): read_back(c())
+        timings = time_interleaved(targets, steps, burn_in, min_seconds)
     if check:
         check_paths_agree(outputs)
 
@@ -354,7 +532,7 @@ def benchmark_model(name, build, batch, steps=5, burn_in=2, peak=None, seed=0, c
         for path in PATHS:
             t = timings[path, p]
             row = Row(name, "x".join(map(str, shape)), batch, model.count_params(), p, path,
-                      t.mean, t.sd, t.mean / timings["session", p].mean)
+                      t.mean, t.sd, paired_ratio(t, timings["session", p]))
             if flops_per_image is not None:
                 row.gflop = flops_per_image * batch * (1 if p == "forward" else BACKWARD_FACTOR) / 1e9
                 row.gflops_per_s = row.gflop / t.mean
@@ -466,7 +644,8 @@ def run(size="quick", models=None, out="build/bench", batch=None, steps=None, bu
     bandwidth, bw_t = bandwidth_gbs(s["stream"], steps, burn_in)
     print(f"peak: {peak:.1f} GFLOP/s ({peak_t}); memory bandwidth {bandwidth:.1f} GB/s ({bw_t}); "
           f"ridge point {peak / bandwidth:.1f} FLOP/byte")
-    print(f"size {size}: batch {batch}, {steps} timed steps after {burn_in} burn-in steps")
+    print(f"size {size}: batch {batch}, {steps} timed rounds (more for a fast model, up to "
+          f"{s['min_seconds']} s of steps) after {burn_in} burn-in steps; paths interleaved")
     rows = []
     for config in configs:
         try:
@@ -476,7 +655,7 @@ def run(size="quick", models=None, out="build/bench", batch=None, steps=None, bu
             continue
         print(f"{config.name} {'x'.join(map(str, config.input_shape))}:")
         model_rows, outputs = benchmark_model(config.name, build, batch, steps, burn_in, peak,
-                                              check=False)
+                                              check=False, min_seconds=s["min_seconds"])
         try:
             check_paths_agree(outputs)
         except AssertionError as error:  # report it loudly, but keep the other models' numbers
@@ -485,10 +664,14 @@ def run(size="quick", models=None, out="build/bench", batch=None, steps=None, bu
                 row.agree = False
         rows += model_rows
         keras.backend.clear_session()
-    print()
+    peak_again, peak_t = peak_gflops(s["matmul"], steps, burn_in)
+    peak = rescale_to_peak(rows, peak, peak_again)
+    bandwidth = max(bandwidth, bandwidth_gbs(s["stream"], steps, burn_in)[0])
+    print(f"\npeak measured again: {peak_again:.1f} GFLOP/s ({peak_t}); fractions of {peak:.1f} GFLOP/s")
     print(format_table(rows))
     settings = dict(size=size, batch=batch, steps=steps, burn_in=burn_in, matmul=s["matmul"],
-                    stream=s["stream"], backward_factor=BACKWARD_FACTOR)
+                    stream=s["stream"], backward_factor=BACKWARD_FACTOR,
+                    min_seconds=s["min_seconds"], timing="interleaved, paired ratios")
     paths = write_results(rows, out, peak, bandwidth, info, settings)
     print("wrote " + ", ".join(paths.values()))
     return rows, peak, bandwidth
@@ -504,7 +687,7 @@ def main(argv=None):
     parser.add_argument("--models", nargs="+", help=f"a subset of: {[c.name for c in QUICK]} "
                         f"(quick) / {[c.name for c in FULL]} (full)")
     parser.add_argument("--batch", type=int, help="override the batch size")
-    parser.add_argument("--steps", type=int, help="override the number of timed steps")
+    parser.add_argument("--steps", type=int, help="override the number of timed rounds (one step of each path)")
     parser.add_argument("--out", default="build/bench", help="results folder (default build/bench)")
     args = parser.parse_args(argv)
     utils.setup()
