@@ -2,6 +2,8 @@
 # fills the virtual environment .venv on first use (Python 3.11, 3.12 or 3.13, requirements.txt,
 # `pip install -e .`). The first of python3.11, python3.12, python3.13, python3 found is used;
 # `make test PYTHON=python3.13 VENV=.venv313` picks another one.
+# The other targets run the repository's commands in tools/ (`python -m tools.<name>`, from this
+# folder); `utils/` holds only what the chapters import.
 PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -28,7 +30,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -r requirements.txt
 	$(PY) -m pip install --no-deps -e .
-	$(PY) -m utils.env
+	$(PY) -m tools.env
 	touch $(STAMP)
 
 lab: $(STAMP)
@@ -57,14 +59,14 @@ check-drift: $(STAMP)
 	$(MAKE) test-measured ISA=AVX2
 	$(MAKE) test-measured CPUS=0
 	rm -rf build/drift && mkdir -p build/drift && cp $(MEASURED) build/drift/
-	ONEDNN_MAX_CPU_ISA=AVX2 $(PY) -m utils.refresh build/drift
+	ONEDNN_MAX_CPU_ISA=AVX2 $(PY) -m tools.refresh build/drift
 	$(PY) -m pytest -p no:cacheprovider --nbval build/drift
 
 slides: $(STAMP)
-	$(PY) -m utils.slides chapters build/slides
+	$(PY) -m tools.slides chapters build/slides
 
 refresh: $(STAMP)
-	$(PY) -m utils.refresh $(or $(NB),chapters)
+	$(PY) -m tools.refresh $(or $(NB),chapters)
 
 # TensorBoard on the logs the chapters write into build/logs/<chapter>/<run>/ (run a chapter first:
 # 01 writes graphs, 04 training curves). Listens on this machine only (127.0.0.1); build/logs is
@@ -76,13 +78,13 @@ tensorboard: $(STAMP)
 	$(VENV)/bin/tensorboard --logdir build/logs --host 127.0.0.1 --port $(PORT)
 
 bench: $(STAMP)
-	$(PY) -m utils.bench --out build/bench
+	$(PY) -m tools.bench --out build/bench
 
 readme: $(STAMP)
-	$(PY) -m utils.readme
+	$(PY) -m tools.readme
 
 timings: $(STAMP)
-	$(PY) tests/report_durations.py build/test-durations.json
+	$(PY) -m tools.report_durations build/test-durations.json
 
 clean:
 	rm -rf build .pytest_cache

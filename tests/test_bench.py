@@ -1,5 +1,6 @@
-"""utils.bench: the three paths agree, the Session and function graphs do the same work, results
-are read back without a copy, timing is interleaved, FLOP and byte bookkeeping, skipping, files.
+"""utils.bench (and its command, tools.bench): the three paths agree, the Session and function
+graphs do the same work, results are read back without a copy, timing is interleaved, FLOP and
+byte bookkeeping, configs and their errors, files.
 
 No speed is asserted here (a unit test is no place to measure speed): the runs use one timed
 step and only check what the benchmark computes and writes; the interleaving is checked with a
@@ -75,11 +76,12 @@ def test_dense_layer_traffic_is_weights_plus_inputs_and_outputs_per_image():
     assert bench.arithmetic_intensity(model, 64) > 4 * bench.arithmetic_intensity(model, 1)
 
 
-def test_a_missing_builder_module_or_function_is_skipped_not_an_error():
-    with pytest.raises(bench.Skip, match="does not exist yet"):
-        bench.find_builder(bench.Config("x", "no_such_generation", ("build",), (32, 32, 3)))
-    with pytest.raises(bench.Skip, match="no builder named"):
-        bench.find_builder(bench.Config("x", "lenet", ("no_such_builder",), (32, 32, 1)))
+def test_a_missing_builder_module_or_function_is_a_value_error_naming_the_config_and_the_builder():
+    with pytest.raises(ValueError, match=r"config 'x': there is no module utils\.models\.no_such_generation"):
+        bench.find_builder(bench.Config("x", "no_such_generation", "build", (32, 32, 3)))
+    with pytest.raises(ValueError, match=r"config 'y': utils\.models\.lenet has no builder named 'no_such_builder'"):
+        bench.find_builder(bench.Config("y", "lenet", "no_such_builder", (32, 32, 1)))
+    assert not hasattr(bench, "Skip")  # every architecture's module exists: nothing is skipped
 
 
 def test_every_quick_model_builds_at_its_stated_input_with_a_flop_count():
@@ -91,10 +93,24 @@ def test_every_quick_model_builds_at_its_stated_input_with_a_flop_count():
 
 
 def test_unknown_model_or_size_raises_value_error_naming_the_choices():
-    with pytest.raises(ValueError, match="choose from"):
-        bench.run(models=["lenet7"])
-    with pytest.raises(ValueError, match="size must be one of"):
-        bench.run(size="huge")
+    from tools import bench as command
+
+    for select in (bench.select_configs, command.run):  # the command checks before timing anything
+        with pytest.raises(ValueError, match="choose from"):
+            select(models=["lenet7"])
+        with pytest.raises(ValueError, match="size must be one of"):
+            select(size="huge")
+    settings, configs = bench.select_configs("full", ["lenet", "resnet50"])
+    assert settings is bench.SIZES["full"] and [c.name for c in configs] == ["lenet", "resnet50"]
+
+
+def test_the_command_names_a_bad_model_in_one_line_before_running_anything(capsys):
+    from tools import bench as command
+
+    with pytest.raises(SystemExit) as exit_:
+        command.main(["--models", "lenet7", "--out", "/nonexistent/never-written"])
+    assert exit_.value.code == 2
+    assert "unknown model(s) ['lenet7']; choose from" in capsys.readouterr().err.strip().splitlines()[-1]
 
 
 def test_results_are_written_as_csv_json_and_png(tiny_run, tmp_path):

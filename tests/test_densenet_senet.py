@@ -3,7 +3,8 @@ import keras
 import numpy as np
 import pytest
 
-from utils.models import densenet, senet
+from utils.layers import conv_bn_relu
+from utils.models import densenet, resnet, senet
 
 
 # DenseNet-121 against keras.applications.DenseNet121, weight for weight and output for output:
@@ -43,7 +44,7 @@ def test_small_densenet_bc_grows_and_compresses_channels_as_the_paper_says():
                      "avg_pool": (69,), "predictions": (10,)}
 
 
-@pytest.mark.parametrize("channels, ratio", [(256, 16), (64, 4), (10, 3)])
+@pytest.mark.parametrize("channels, ratio", [(256, 16), (64, 4), (12, 3)])
 def test_se_parameters_counts_the_weights_of_a_built_se_block(channels, ratio):
     x_in = keras.Input((4, 4, channels))
     block = keras.Model(x_in, senet.squeeze_excite(x_in, ratio=ratio, name="se"))
@@ -52,11 +53,23 @@ def test_se_parameters_counts_the_weights_of_a_built_se_block(channels, ratio):
 
 
 def test_se_resnet50_is_resnet50_plus_the_se_layers():
-    plain = senet.trainable_parameters(senet.se_resnet50(ratio=None))
-    se = senet.trainable_parameters(senet.se_resnet50())
+    plain_model, se_model = senet.se_resnet50(ratio=None), senet.se_resnet50()
+    # ratio=None is resnet50 itself: the same layers, names and weights
+    reference = resnet.resnet50()
+    assert [l.name for l in plain_model.layers] == [l.name for l in reference.layers]
+    assert plain_model.name == "resnet50" and se_model.name == "se_resnet50"
+    plain, se = senet.trainable_parameters(plain_model), senet.trainable_parameters(se_model)
     blocks = [(256, 3), (512, 4), (1024, 6), (2048, 3)]
-    assert plain == 25_557_032
-    assert se == plain + sum(n * senet.se_parameters(c, 16) for c, n in blocks) == 28_088_024
+    extra = sum(n * senet.se_parameters(c, 16) for c, n in blocks)
+    assert extra == 2_530_992
+    # keras.applications' ResNet-50: 25,636,712 = 25,583,592 learned + 53,120 BN moving statistics;
+    # torchvision's 25,557,032 is the same net without the 26,560 (redundant) conv biases
+    assert plain_model.count_params() == 25_636_712 and plain == 25_583_592
+    assert se == plain + extra == 28_114_584 and se_model.count_params() == 28_167_704
+    # every SE block sits on a unit's residual branch, before the addition
+    assert len([l for l in se_model.layers if l.name.endswith("_se_excite")]) == 16
+    add = se_model.get_layer("block1_unit1_add")
+    assert se_model.get_layer("block1_unit1_se_scale").output.name == add._inbound_nodes[0].input_tensors[1].name
 
 
 def test_squeeze_excite_scales_each_channel_by_sigmoid_of_two_fc_layers():
@@ -72,7 +85,10 @@ def test_squeeze_excite_scales_each_channel_by_sigmoid_of_two_fc_layers():
 
 def test_se_wrap_puts_se_on_the_residual_branch_before_the_addition():
     x_in = keras.Input((4, 4, 8))
-    block = senet.se_wrap(senet.basic_branch(8, name="b"), ratio=2, shortcut="identity", name="b_se")
+    def branch(x):  # a basic residual branch: 3x3 conv-BN-ReLU, 3x3 conv-BN
+        return conv_bn_relu(conv_bn_relu(x, 8, 3, name="b_1"), 8, 3, name="b_2", relu=False)
+
+    block = senet.se_wrap(branch, ratio=2, shortcut="identity", name="b_se")
     model = keras.Model(x_in, block(x_in))
     add = model.get_layer("b_se_add")
     inputs = [t.name for t in add._inbound_nodes[0].input_tensors]
@@ -87,12 +103,16 @@ def test_se_wrap_without_shortcut_recalibrates_a_whole_module():
 
 
 def test_bad_reduction_ratio_is_rejected():
-    with pytest.raises(ValueError, match="reduction ratio"):
-        senet.squeeze_excite(keras.Input((4, 4, 8)), ratio=16)
+    for ratio in (16, 3, 0, None):  # > channels, does not divide 8, < 1, missing
+        with pytest.raises(ValueError, match=f"ratio={ratio!r}: the SE reduction ratio"):
+            senet.squeeze_excite(keras.Input((4, 4, 8)), ratio=ratio)
 
 
 def test_small_se_resnet_and_plain_twin_differ_only_by_the_se_layers():
     se = senet.small_se_resnet(ratio=4)
     plain = senet.small_se_resnet(ratio=None)
+    assert (se.name, plain.name) == ("small_se_resnet", "small_se_resnet_plain")  # not small_resnet
+    assert [l.name for l in plain.layers] == [l.name for l in resnet.small_resnet(
+        depths=(16, 32, 64), units=1, first_stride=2).layers]  # the same units as resnet's
     extra = sum(senet.se_parameters(c, 4) for c in (16, 32, 64))
     assert se.count_params() - plain.count_params() == extra

@@ -5,8 +5,6 @@ websocket, as the browser would.
 """
 import asyncio
 import json
-import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -15,14 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port, running
+
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = uuid.uuid4().hex
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def api(port, path, method="GET", body=None):
@@ -38,30 +32,12 @@ def api(port, path, method="GET", body=None):
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     port = free_port()
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={ROOT}",
+           "--ServerApp.open_browser=False", "--allow-root"]  # CI runs as root
     log = tmp_path_factory.mktemp("lab") / "lab.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-             f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={ROOT}",
-             "--ServerApp.open_browser=False", "--allow-root"],  # CI runs as root
-            stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                api(port, "/api/status")
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    pytest.fail(f"JupyterLab did not start; its log:\n{log.read_text()[-3000:]}")
-                time.sleep(0.5)
+    with running(cmd, log, lambda text: api(port, "/api/status") or port, timeout=60, name="JupyterLab"):
         yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_lab_serves_the_lab_page_and_lists_the_chapters(lab):

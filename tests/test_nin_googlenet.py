@@ -2,6 +2,7 @@
 import keras
 import numpy as np
 
+from utils import flops
 from utils.models import googlenet, nin
 
 
@@ -36,7 +37,8 @@ def test_googlenet_has_6998552_parameters_in_both_styles():
     assert functional.count_params() == chain.count_params() == 6_998_552
     assert [w.shape for w in functional.get_weights()] == [w.shape for w in chain.get_weights()]
     assert functional.get_layer("inception_5b_output").output.shape == (None, 7, 7, 1024)
-    assert googlenet.conv_macs(functional) == 1_582_671_872  # the paper: about 1.5 billion
+    # utils.flops: 1.60 G multiply-adds (FLOPs / 2; the paper: about 1.5 billion)
+    assert flops.count_flops(functional) == 3_195_844_912
 
 
 def test_reduced_inception_module_saves_parameters_and_compute():
@@ -46,7 +48,13 @@ def test_reduced_inception_module_saves_parameters_and_compute():
     assert naive.output_shape == (None, 28, 28, 64 + 128 + 32 + 192)
     assert reduced.output_shape == (None, 28, 28, 256)
     assert (naive.count_params(), reduced.count_params()) == (387_296, 163_696)
-    assert (googlenet.conv_macs(naive), googlenet.conv_macs(reduced)) == (387_072 * 784, 163_328 * 784)
+    # the convolutions: 2 FLOPs per multiply-add (387,072 and 163,328 per pixel), + bias + ReLU per output
+    conv = {name: sum(f for _, kind, f in flops.flops_by_layer(m) if kind == "Conv2D")
+            for name, m in (("naive", naive), ("reduced", reduced))}
+    outputs = {"naive": 784 * (64 + 128 + 32), "reduced": 784 * (64 + 96 + 128 + 16 + 32 + 32)}
+    assert conv == {"naive": 2 * 387_072 * 784 + 2 * outputs["naive"],
+                    "reduced": 2 * 163_328 * 784 + 2 * outputs["reduced"]}
+    assert (flops.count_flops(naive), flops.count_flops(reduced)) == (608_634_880, 258_030_080)
 
 
 def test_mini_googlenet_shapes_and_width():

@@ -71,7 +71,7 @@ def test_no_tensorflow_log_lines_are_stored(notebook):
         for out in cell.get("outputs", []):
             if out["output_type"] == "stream":
                 assert not TF_LOG_LINE.search("".join(out["text"])), \
-                    f"{path.name} cell {i}: TensorFlow C++ log lines stored; run `python -m utils.env` and refresh"
+                    f"{path.name} cell {i}: TensorFlow C++ log lines stored; run `python -m tools.env` and refresh"
 
 
 def test_every_cell_carries_slide_metadata(notebook):
@@ -94,6 +94,34 @@ def test_chapter_has_title_objectives_summary_and_exercises(notebook):
     headings = markdown_headings(nb)
     for needed in ("Objectives", "Summary", "Exercises"):
         assert any(h.startswith(needed) for h in headings), f"{path.name}: no '## {needed}' section"
+
+
+def test_chapter_carries_its_readme_summary_and_paper(notebook):
+    """`make readme` builds the chapter table from these (tools/readme.py); the README's checklist
+    asks for them."""
+    path, nb = notebook
+    course = nb["metadata"].get("course", {})
+    summary, paper = course.get("summary"), course.get("paper")
+    assert isinstance(summary, str) and summary.strip() and "\n" not in summary, \
+        f"{path.name}: set metadata course.summary to one line for the README's chapter table"
+    assert isinstance(paper, str), f"{path.name}: set metadata course.paper (the paper it follows, or \"\")"
+    assert "seed" not in summary.lower(), f"{path.name}: the summary cites a document the reader does not have"
+
+
+ARCHITECTURE_CHAPTERS = ("05", "06", "07", "08", "09", "11", "12", "13", "14")
+
+
+def test_architecture_chapters_draw_their_block_from_the_model(notebook):
+    """The diagram is drawn by utils.diagrams from the model the chapter builds, so the two cannot
+    disagree; its cell stores the figure."""
+    path, nb = notebook
+    if path.name[:2] not in ARCHITECTURE_CHAPTERS:
+        pytest.skip("not an architecture chapter")
+    drawn = [c for c in nb["cells"] if c["cell_type"] == "code"
+             and re.search(r"diagrams\.draw_(block|stack)\(", source(c))]
+    assert drawn, f"{path.name}: draw the chapter's building block with utils.diagrams.draw_block/draw_stack"
+    assert all(any("image/png" in o.get("data", {}) for o in c.get("outputs", [])) for c in drawn), \
+        f"{path.name}: a diagram cell stores no figure; refresh the notebook"
 
 
 def test_exercises_come_with_worked_solutions(notebook):

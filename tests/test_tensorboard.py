@@ -13,9 +13,7 @@ the browser test skips, saying why. This test never installs anything.
 """
 import json
 import re
-import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -23,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.servers import running
 from utils import board
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -74,37 +73,18 @@ def logdir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(logdir, tmp_path_factory):
     """`tensorboard` on a port the OS picks (--port 0), its address read from what it prints."""
-    stderr = tmp_path_factory.mktemp("tensorboard") / "stderr.txt"
-    with open(stderr, "w") as err:
-        proc = subprocess.Popen([*tensorboard_command(), "--logdir", str(logdir), "--host", "127.0.0.1",
-                                 "--port", "0", "--reload_interval", "1"],
-                                stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 180  # TensorFlow's import alone takes tens of seconds on a busy machine
-        base = None
-        while True:
-            text = stderr.read_text(errors="replace")
-            if base is None and (m := re.search(r"TensorBoard \S+ at (http://127\.0\.0\.1:\d+)/", text)):
-                base = m.group(1)
-            if base is not None:
-                try:
-                    # ready = both runs loaded, not just the port open (logs are read in the background)
-                    if {"graph", "scalars"} <= set(get(base, "/data/runs")):
-                        break
-                except OSError:
-                    pass
-            if proc.poll() is not None or time.time() > deadline:
-                state = f"exited with {proc.returncode}" if proc.poll() is not None else "timed out after 180 s"
-                pytest.fail(f"tensorboard did not serve the runs ({state}); its stderr:\n{text[-4000:]}")
-            time.sleep(0.5)
+
+    def ready(text):
+        # ready = both runs loaded, not just the port open (logs are read in the background)
+        m = re.search(r"TensorBoard \S+ at (http://127\.0\.0\.1:\d+)/", text)
+        return m.group(1) if m and {"graph", "scalars"} <= set(get(m.group(1), "/data/runs")) else None
+
+    log = tmp_path_factory.mktemp("tensorboard") / "tensorboard.log"
+    cmd = [*tensorboard_command(), "--logdir", str(logdir), "--host", "127.0.0.1", "--port", "0",
+           "--reload_interval", "1"]
+    # TensorFlow's import alone takes tens of seconds on a busy machine
+    with running(cmd, log, ready, timeout=180, name="tensorboard") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_the_api_serves_the_runs_the_graph_and_the_scalar(server, logdir):

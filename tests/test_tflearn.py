@@ -8,21 +8,18 @@ import os
 import re
 import tempfile
 
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
 import utils
-
-utils.setup()
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-import utils.tflearn as tflearn  # noqa: E402
-from utils.tflearn.layers.conv import avg_pool_2d, conv_2d, global_avg_pool, max_pool_2d  # noqa: E402
-from utils.tflearn.layers.core import dropout, flatten, fully_connected, input_data  # noqa: E402
-from utils.tflearn.layers.estimator import regression  # noqa: E402
-from utils.tflearn.layers.merge_ops import merge  # noqa: E402
-from utils.tflearn.layers.normalization import (batch_normalization,  # noqa: E402
+import utils.tflearn as tflearn
+from utils.tflearn.layers.conv import avg_pool_2d, conv_2d, global_avg_pool, max_pool_2d
+from utils.tflearn.layers.core import dropout, flatten, fully_connected, input_data
+from utils.tflearn.layers.estimator import regression
+from utils.tflearn.layers.merge_ops import merge
+from utils.tflearn.layers.normalization import (batch_normalization,
                                                 local_response_normalization)
 
 RNG = np.random.default_rng(0)
@@ -728,3 +725,28 @@ def test_image_preprocessing_crop_center_and_custom_steps_and_augmentation_in_a_
     np.testing.assert_array_equal(cropped, 2 * x[:2, 1:5, 1:5])
     with pytest.raises(ValueError, match="height and width must be the crop's"):
         input_data(shape=[None, 5, 5, 1], data_preprocessing=prep)
+
+
+def sized_net():
+    return input_data(shape=[None, 9, 9, 4])
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: conv_2d(sized_net(), 0, 3), r"conv_2d: nb_filter=0"),
+    (lambda: conv_2d(sized_net(), 4, 0), r"filter_size=0"),
+    (lambda: conv_2d(sized_net(), 4, [3, 0]), r"filter_size=\[3, 0\]"),
+    (lambda: conv_2d(sized_net(), 4, 3, strides=0), r"strides=0"),
+    (lambda: max_pool_2d(sized_net(), 0), r"kernel_size=0"),
+    (lambda: avg_pool_2d(sized_net(), 2, strides=[1, 0, 2, 1]), r"strides=\[1, 0, 2, 1\]"),
+    (lambda: fully_connected(sized_net(), 0), r"fully_connected: n_units=0"),
+    (lambda: dropout(sized_net(), 0.0), r"keep_prob=0.0"),
+    (lambda: tflearn.DNN(small_classifier()).fit(*toy_data(6), n_epoch=0), r"DNN.fit: n_epoch=0"),
+    (lambda: tflearn.DNN(small_classifier()).fit(*toy_data(6), n_epoch=1, batch_size=0), r"batch_size=0"),
+    (lambda: tflearn.DNN(small_classifier()).fit(*toy_data(6), n_epoch=1, validation_set=1.0),
+     r"validation_set=1.0"),
+    (lambda: tflearn.DNN(small_classifier()).fit(*toy_data(6), n_epoch=1, validation_set=-0.1),
+     r"validation_set=-0.1"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_sizes_counts_and_fractions_out_of_range_are_refused_naming_the_argument(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

@@ -19,15 +19,11 @@ import sys
 import types
 from pathlib import Path
 
-import utils
+import numpy as np
+import pytest
+import tensorflow as tf
 
-utils.setup()
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-import utils.tflearn  # noqa: E402
+import utils.tflearn
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.filterwarnings("ignore:Even though the `tf.config.experimental_run_functions_eagerly`")
@@ -36,11 +32,10 @@ LINE = re.compile(r"Training step (\d+) \| (\w+) \| epoch 001 \| loss \d+\.\d{3}
 
 @pytest.fixture(autouse=True)
 def fresh_graph():
-    """A new graph (tflearn's names start again) and the seeds reset; and Keras' training step run
-    eagerly: tracing these networks' tf.function takes ten times longer than the one step they
-    take (the graph path is covered by tests/test_tflearn.py and chapter 09's own run)."""
+    """A new graph (tflearn's names start again; conftest.py seeds every test); and Keras' training
+    step run eagerly: tracing these networks' tf.function takes ten times longer than the one step
+    they take (the graph path is covered by tests/test_tflearn.py and chapter 09's own run)."""
     tf.compat.v1.reset_default_graph()
-    utils.setup()
     tf.config.run_functions_eagerly(True)
     yield
     tf.config.run_functions_eagerly(False)

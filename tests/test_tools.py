@@ -1,14 +1,22 @@
-"""utils.timing, utils.env, utils.plotting, utils.train, utils.refresh and utils.slides."""
+"""utils.timing, utils.plotting and utils.train; the repository's commands in tools/ (env, refresh,
+slides, readme, report_durations), including what they do with a missing or malformed notebook:
+one line naming the file and the problem, a non-zero exit, and nothing written."""
 import json
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
 
 import utils
-from utils import env, plotting, timing
+from tools import env
+from utils import plotting, timing
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # ------------------------------------------------------------------------------------ timing
@@ -62,7 +70,7 @@ def test_time_tensorflow_run_rejects_bad_arguments():
         timing.time_tensorflow_run(42)
     with pytest.raises(ValueError, match="fetches/feed_dict go with a Session"):
         timing.time_tensorflow_run(lambda: 1, fetches="y")
-    with pytest.raises(ValueError, match="num_steps must be >= 1"):
+    with pytest.raises(ValueError, match=r"num_steps=0: must be a whole number >= 1"):
         timing.time_tensorflow_run(lambda: 1, num_steps=0)
 
 
@@ -79,7 +87,25 @@ def test_kernel_config_is_installed_once_and_keeps_the_users_lines(tmp_path):
 
 
 def test_this_environment_has_the_kernel_config():
-    assert env.kernel_config_installed(), "run `python -m utils.env` (make venv does it)"
+    assert env.kernel_config_installed(), "run `python -m tools.env` (make venv does it)"
+
+
+def test_the_tf_environment_lives_in_utils_and_the_installer_in_tools():
+    import utils.env
+
+    assert env.apply_tf_environment is utils.env.apply_tf_environment
+    assert not hasattr(utils.env, "install_kernel_config")
+    # it must run before TensorFlow loads, so it imports none of it
+    assert not re.search(r"^\s*(import|from) tensorflow", (ROOT / "utils" / "env.py").read_text(), re.M)
+
+
+def test_utils_holds_only_what_chapters_import_and_never_imports_tools():
+    names = {p.name for p in (ROOT / "utils").iterdir() if not p.name.startswith((".", "__pycache__"))}
+    assert not names & {"refresh.py", "readme.py", "slides.py", "vendor", "templates"}, \
+        "repository tools belong in tools/, not in the package the chapters import"
+    for path in (ROOT / "utils").rglob("*.py"):
+        text = path.read_text()
+        assert "import tools" not in text and "from tools" not in text, f"{path} imports tools/"
 
 
 def test_full_size_switch_reads_the_environment(monkeypatch):
@@ -145,33 +171,41 @@ def test_fit_prints_one_line_per_epoch_with_bands_and_reports_test_accuracy(caps
 
 # ----------------------------------------------------------------------- refresh and slides
 
-def write_notebook(path, sources, tags=None):
+def write_notebook(path, sources, tags=None, course=None, title="# Title"):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# Title", metadata={"slideshow": {"slide_type": "slide"}})]
+    nb.cells = [nbformat.v4.new_markdown_cell(title, metadata={"slideshow": {"slide_type": "slide"}})]
     nb.cells += [nbformat.v4.new_code_cell(s, metadata={"slideshow": {"slide_type": "-"},
                                                        "tags": tags or []}) for s in sources]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    if course is not None:
+        nb.metadata["course"] = course
     nbformat.write(nb, path)
 
 
 def test_refresh_stores_outputs_and_keeps_c_log_lines_out(tmp_path, monkeypatch):
-    from utils import refresh
+    from tools import refresh
 
     # ipykernel never captures fd 2 under pytest; make the kernel behave as under Lab or nbconvert,
-    # where only the kernel config installed by utils.env keeps C++ lines out of the notebook.
+    # where only the kernel config installed by tools.env keeps C++ lines out of the notebook.
     monkeypatch.delenv("PYTEST_CURRENT_TEST")
 
     path = tmp_path / "ok.ipynb"
-    write_notebook(path, ["import os\nos.write(2, b'I0000 fake C++ log line\\n')\nprint(6 * 7)"])
+    write_notebook(path, ["import os\nos.write(2, b'I0000 fake C++ log line\\n')\nprint(6 * 7)"],
+                   course={"summary": "what it teaches", "paper": "Someone 1998"})
     refresh.refresh(path)
-    outputs = json.loads(path.read_text())["cells"][1]["outputs"]
+    stored = json.loads(path.read_text())
+    outputs = stored["cells"][1]["outputs"]
     assert outputs == [{"name": "stdout", "output_type": "stream", "text": ["42\n"]}]
+    # the chapter's own metadata is kept; the versions are added
+    course = stored["metadata"]["course"]
+    assert course["summary"] == "what it teaches" and course["paper"] == "Someone 1998"
+    assert set(course["made_with"]) == {"tensorflow", "keras", "numpy"}
 
 
 def test_refresh_leaves_a_failing_notebook_untouched(tmp_path):
     from nbclient.exceptions import CellExecutionError
 
-    from utils import refresh
+    from tools import refresh
 
     path = tmp_path / "bad.ipynb"
     write_notebook(path, ["print('ran')", "1 / 0"])
@@ -183,7 +217,7 @@ def test_refresh_leaves_a_failing_notebook_untouched(tmp_path):
 
 
 def test_refresh_accepts_errors_in_cells_tagged_raises_exception(tmp_path):
-    from utils import refresh
+    from tools import refresh
 
     path = tmp_path / "raises.ipynb"
     write_notebook(path, ["raise ValueError('shown on purpose')"], tags=["raises-exception"])
@@ -192,7 +226,7 @@ def test_refresh_accepts_errors_in_cells_tagged_raises_exception(tmp_path):
 
 
 def test_slides_use_only_local_scripts(tmp_path):
-    from utils import slides
+    from tools import slides
 
     path = tmp_path / "deck.ipynb"
     write_notebook(path, ["print(1)"])
@@ -203,3 +237,126 @@ def test_slides_use_only_local_scripts(tmp_path):
         assert cdn not in html, f"{cdn} still referenced: the deck would need the network"
     assert (tmp_path / "out" / "vendor" / "reveal.js" / "dist" / "reveal.js").exists()
     assert (tmp_path / "out" / "vendor" / "mathjax" / "MathJax.js").exists()
+
+
+# ------------------------------------------------------- the commands, on bad input (subprocesses)
+
+MALFORMED = {
+    "not_json": "{ this is not JSON",
+    "empty": "",
+    "invalid_nbformat": json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                                    "cells": [{"cell_type": "code", "source": "x"}]}),
+    "json_list": "[1, 2, 3]",
+}
+
+
+def run_tool(*args, cwd=ROOT):
+    """``python -m tools.<name> args`` from the repository root, as the Makefile runs it."""
+    return subprocess.run([sys.executable, "-m", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+def assert_one_line_error(result, path, problem):
+    assert result.returncode != 0, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got:\n{result.stderr}"
+    assert str(path) in lines[0] and problem in lines[0], lines[0]
+
+
+def folder_with(tmp_path, kind):
+    """tmp_path/nbs with a good notebook and a malformed one (sorted after it)."""
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    write_notebook(folder / "00_good.ipynb", ["print(1)"], course={"summary": "fine", "paper": ""})
+    bad = folder / f"01_{kind}.ipynb"
+    bad.write_text(MALFORMED[kind])
+    return folder, bad
+
+
+def problem_of(kind):
+    return "not JSON" if kind in ("not_json", "empty") else "not a valid notebook"
+
+
+@pytest.mark.parametrize("kind", sorted(MALFORMED))
+def test_slides_on_a_malformed_notebook_exit_with_one_line_and_write_no_deck(tmp_path, kind):
+    folder, bad = folder_with(tmp_path, kind)
+    out = tmp_path / "decks"
+    result = run_tool("tools.slides", folder, out)
+    assert_one_line_error(result, bad, problem_of(kind))
+    assert not out.exists(), f"left behind: {sorted(p.name for p in out.rglob('*'))[:5]}"
+
+
+@pytest.mark.parametrize("kind", ["not_json", "invalid_nbformat"])
+def test_refresh_on_a_malformed_notebook_exits_with_one_line_and_runs_nothing(tmp_path, kind):
+    folder, bad = folder_with(tmp_path, kind)
+    good = folder / "00_good.ipynb"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    result = run_tool("tools.refresh", folder)
+    assert_one_line_error(result, bad, problem_of(kind))
+    # checked before the first notebook runs: the good one is not executed either
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before and good.name in before
+
+
+def test_refresh_and_slides_on_a_missing_notebook_name_it(tmp_path):
+    missing = tmp_path / "nope.ipynb"
+    assert_one_line_error(run_tool("tools.refresh", missing), missing, "no such notebook")
+    assert_one_line_error(run_tool("tools.slides", missing, tmp_path / "out"), missing, "no such notebook")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert_one_line_error(run_tool("tools.refresh", empty), empty, "no notebooks")
+    assert_one_line_error(run_tool("tools.slides", empty, tmp_path / "out"), empty, "no notebooks")
+    assert not (tmp_path / "out").exists()
+
+
+README = "# Course\n\n<!-- chapter table -->\nold\n<!-- /chapter table -->\n\n<!-- timings -->\nold\n<!-- /timings -->\n"
+
+
+def readme_checkout(tmp_path):
+    """A minimal repository: README.md with the markers, and chapters/ with one good chapter."""
+    root = tmp_path / "repo"
+    (root / "chapters").mkdir(parents=True)
+    (root / "README.md").write_text(README)
+    write_notebook(root / "chapters" / "00_intro.ipynb", ["print(1)"], title="# 00 · Intro",
+                   course={"summary": "what it  teaches", "paper": "Someone 1998"})
+    return root
+
+
+def test_readme_reads_summary_and_paper_from_the_notebook_metadata(tmp_path):
+    root = readme_checkout(tmp_path)
+    result = run_tool("tools.readme", root)
+    assert result.returncode == 0, result.stderr
+    text = (root / "README.md").read_text()
+    assert "| 00 | [Intro](chapters/00_intro.ipynb): what it teaches | Someone 1998 |  |  |" in text
+    assert "Run `make test`, then `make readme`" in text
+
+
+@pytest.mark.parametrize("kind", sorted(MALFORMED) + ["no_summary", "missing"])
+def test_readme_on_a_bad_chapter_exits_with_one_line_and_leaves_the_readme(tmp_path, kind):
+    root = readme_checkout(tmp_path)
+    bad = root / "chapters" / "01_bad.ipynb"
+    if kind == "no_summary":
+        write_notebook(bad, ["print(1)"], course={"paper": "Someone 1998"})
+        problem = "set the notebook metadata course.summary"
+    elif kind == "missing":
+        (root / "chapters" / "00_intro.ipynb").unlink()
+        bad, problem = root / "chapters", "no chapter notebooks"
+    else:
+        bad.write_text(MALFORMED[kind])
+        problem = problem_of(kind)
+    result = run_tool("tools.readme", root)
+    assert_one_line_error(result, bad, problem)
+    assert (root / "README.md").read_text() == README
+    assert not (root / "chapters" / "thumbnails").exists()
+
+
+def test_timings_prints_the_table_or_says_to_run_the_tests_first(tmp_path):
+    path = tmp_path / "durations.json"
+    result = run_tool("tools.report_durations", path)
+    assert result.returncode != 0 and "run `make test` first" in result.stderr
+    path.write_text(json.dumps({"notebooks": {"chapters/05_lenet.ipynb": 22.6}, "whole_run_seconds": 391.2}))
+    result = run_tool("tools.report_durations", path)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[2:] == ["| 05_lenet.ipynb | 23 |", "| **whole test run** | **391** |"]
+    path.write_text("{broken")
+    result = run_tool("tools.report_durations", path)
+    assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1 and str(path) in result.stderr

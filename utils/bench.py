@@ -1,17 +1,18 @@
 """Benchmark the course's architectures three ways: TF1 Session, tf.function and XLA.
 
-Run it from the repository root::
+Chapter 17's library. The command that runs it for every architecture is ``tools/bench.py``
+(``make bench``), from the repository root::
 
-    python -m utils.bench                 # --quick: small batch and inputs, a few minutes on 2 cores
-    python -m utils.bench --full          # ImageNet sizes (224x224) for the big models: much longer
-    python -m utils.bench --models lenet alexnet --out build/bench
+    python -m tools.bench                 # --quick: small batch and inputs, a few minutes on 2 cores
+    python -m tools.bench --full          # ImageNet sizes (224x224) for the big models: much longer
+    python -m tools.bench --models lenet alexnet --out build/bench
 
-For every architecture it times two passes, as seeds 001 and 003 do with ``time_tensorflow_run``
+For every architecture it times two passes, as TensorFlow's old TF1 benchmark scripts (AlexNet, ResNet-152) did with ``time_tensorflow_run``
 (uncounted burn-in steps, then mean +/- sd over N steps):
 
 * **forward**: the model's output for one batch, in inference mode (``training=False``);
 * **forward-backward**: the loss and its gradients with respect to every trainable weight, what a
-  training step hands to the optimizer (the update itself is left out, as in seed 003).
+  training step hands to the optimizer (the update itself is left out, as in those scripts).
   Inference mode here too, so dropout is the identity and batch norm uses its moving statistics:
   the three paths then compute the same numbers and can be checked against each other.
 
@@ -56,11 +57,11 @@ fast), the pass's FLOPs from :mod:`utils.flops` (forward per image x batch; forw
 counted as 3 x forward: the backward pass computes a gradient for the activations and one for the
 weights, each about as costly as the forward), the achieved GFLOP/s and their fraction of the
 machine's peak, which is measured in the same run with a large float32 matrix product. A memory
-bandwidth measurement (a large reduction) gives the other roof of the roofline model. A table is
-printed; ``results.csv``, ``results.json`` and ``results.png`` go to the results folder.
+bandwidth measurement (a large reduction) gives the other roof of the roofline model. The command
+prints a table (:func:`format_table`) and writes ``results.csv``, ``results.json`` and
+``results.png`` into the results folder (:func:`write_results`).
 A GPU, when TensorFlow sees one, is used by all three paths (TensorFlow places ops on it).
 """
-import argparse
 import collections
 import contextlib
 import csv
@@ -88,8 +89,7 @@ BACKWARD_FACTOR = 3  # forward + gradient w.r.t. activations + gradient w.r.t. w
 
 
 # ---------------------------------------------------------------------------------------------
-# The architectures. Each entry builds one model per size; a builder module that does not exist
-# yet (the course is written chapter by chapter) is skipped with a note.
+# The architectures. Each entry builds one model per size from its builder in utils.models.
 # ---------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -97,31 +97,30 @@ class Config:
     """One architecture at one size: the module in ``utils.models``, the builder and its input."""
     name: str
     module: str
-    builders: tuple      # candidate builder function names; the first that exists is used
+    builder: str         # the builder function's name in that module
     input_shape: tuple
     kwargs: tuple = ()   # extra keyword arguments as (key, value) pairs (hashable)
-    classes_arg: str = "num_classes"
 
 
 QUICK = (
-    Config("lenet", "lenet", ("lenet",), (32, 32, 1)),
-    Config("alexnet", "alexnet", ("alexnet",), (64, 64, 3)),
-    Config("vgg16", "vgg", ("vgg",), (32, 32, 3), (("config", "vgg16"), ("width", 0.5))),
-    Config("nin", "nin", ("nin_small",), (32, 32, 3)),
-    Config("googlenet", "googlenet", ("mini_googlenet",), (32, 32, 3)),
-    Config("resnet", "resnet", ("small_resnet",), (32, 32, 3)),
-    Config("densenet", "densenet", ("small_densenet_bc",), (32, 32, 3), classes_arg="classes"),
-    Config("senet", "senet", ("small_se_resnet",), (32, 32, 3), classes_arg="classes"),
+    Config("lenet", "lenet", "lenet", (32, 32, 1)),
+    Config("alexnet", "alexnet", "alexnet", (64, 64, 3)),
+    Config("vgg16", "vgg", "vgg16", (32, 32, 3), (("width", 0.5),)),
+    Config("nin", "nin", "nin_small", (32, 32, 3)),
+    Config("googlenet", "googlenet", "mini_googlenet", (32, 32, 3)),
+    Config("resnet", "resnet", "small_resnet", (32, 32, 3)),
+    Config("densenet", "densenet", "small_densenet_bc", (32, 32, 3)),
+    Config("senet", "senet", "small_se_resnet", (32, 32, 3)),
 )
 FULL = (
-    Config("lenet", "lenet", ("lenet",), (32, 32, 1)),
-    Config("alexnet", "alexnet", ("alexnet",), (224, 224, 3)),
-    Config("vgg16", "vgg", ("vgg",), (224, 224, 3), (("config", "vgg16"),)),
-    Config("nin", "nin", ("nin_imagenet",), (224, 224, 3)),
-    Config("googlenet", "googlenet", ("googlenet",), (224, 224, 3)),
-    Config("resnet50", "resnet", ("resnet50",), (224, 224, 3)),
-    Config("densenet121", "densenet", ("densenet121",), (224, 224, 3), classes_arg="classes"),
-    Config("se_resnet50", "senet", ("se_resnet50",), (224, 224, 3), classes_arg="classes"),
+    Config("lenet", "lenet", "lenet", (32, 32, 1)),
+    Config("alexnet", "alexnet", "alexnet", (224, 224, 3)),
+    Config("vgg16", "vgg", "vgg16", (224, 224, 3)),
+    Config("nin", "nin", "nin_imagenet", (224, 224, 3)),
+    Config("googlenet", "googlenet", "googlenet", (224, 224, 3)),
+    Config("resnet50", "resnet", "resnet50", (224, 224, 3)),
+    Config("densenet121", "densenet", "densenet121", (224, 224, 3)),
+    Config("se_resnet50", "senet", "se_resnet50", (224, 224, 3)),
 )
 SIZES = {
     # batch, timed rounds, burn-in steps, side of the square matrices of the peak measurement,
@@ -135,28 +134,44 @@ SIZES = {
 }
 
 
-class Skip(Exception):
-    """An architecture that cannot be benchmarked here (its builder module does not exist yet)."""
-
-
 def find_builder(config):
-    """The builder function of ``config`` in ``utils.models``; raises :class:`Skip` if missing."""
+    """The builder function of ``config`` in ``utils.models``.
+
+    Every architecture's module exists, so a missing module or builder is a mistake in the
+    config (or a renamed builder): :class:`ValueError` naming both.
+    """
     try:
         module = importlib.import_module(f"utils.models.{config.module}")
     except ModuleNotFoundError as error:
         if error.name != f"utils.models.{config.module}":
             raise  # a real import error inside an existing module must not be hidden
-        raise Skip(f"utils/models/{config.module}.py does not exist yet") from None
-    for name in config.builders:
-        if hasattr(module, name):
-            return getattr(module, name)
-    raise Skip(f"utils.models.{config.module} has no builder named {' or '.join(config.builders)}")
+        raise ValueError(f"bench config {config.name!r}: there is no module utils.models.{config.module} "
+                         f"(utils/models/{config.module}.py); fix Config.module") from None
+    if not hasattr(module, config.builder):
+        raise ValueError(f"bench config {config.name!r}: utils.models.{config.module} has no builder named "
+                         f"{config.builder!r}; fix Config.builder")
+    return getattr(module, config.builder)
+
+
+def select_configs(size="quick", models=None):
+    """``(settings, configs)``: ``SIZES[size]`` and its configs, only ``models`` if given (names).
+
+    Raises :class:`ValueError` naming the choices for an unknown size or model.
+    """
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
+    settings = SIZES[size]
+    known = [c.name for c in settings["configs"]]
+    unknown = [m for m in (models or []) if m not in known]
+    if unknown:
+        raise ValueError(f"unknown model(s) {unknown}; choose from {known}")
+    return settings, [c for c in settings["configs"] if not models or c.name in models]
 
 
 def model_factory(config, classes):
     """A zero-argument function that builds a fresh copy of the model (same layer order each time)."""
     builder = find_builder(config)
-    kwargs = dict(config.kwargs, **{config.classes_arg: classes})
+    kwargs = dict(config.kwargs, num_classes=classes)  # one builder signature for every family
 
     def build():
         return builder(input_shape=config.input_shape, **kwargs)
@@ -621,78 +636,3 @@ def write_results(rows, out, peak=None, bandwidth=None, info=None, settings=None
     else:
         paths.pop("png")
     return paths
-
-
-def run(size="quick", models=None, out="build/bench", batch=None, steps=None, burn_in=None):
-    """The whole benchmark; returns ``(rows, peak GFLOP/s, bandwidth GB/s)`` and writes results."""
-    if size not in SIZES:
-        raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
-    s = SIZES[size]
-    batch, steps = batch or s["batch"], steps or s["steps"]
-    burn_in = s["burn_in"] if burn_in is None else burn_in
-    configs = s["configs"]
-    known = [c.name for c in configs]
-    unknown = [m for m in (models or []) if m not in known]
-    if unknown:
-        raise ValueError(f"unknown model(s) {unknown}; choose from {known}")
-    configs = [c for c in configs if not models or c.name in models]
-
-    info = machine_info()
-    print(f"machine: {info['cpu']}, {info['cores']} cores, GPUs: {info['gpus'] or 'none'}; "
-          f"TF {info['tensorflow']}")
-    peak, peak_t = peak_gflops(s["matmul"], steps, burn_in)
-    bandwidth, bw_t = bandwidth_gbs(s["stream"], steps, burn_in)
-    print(f"peak: {peak:.1f} GFLOP/s ({peak_t}); memory bandwidth {bandwidth:.1f} GB/s ({bw_t}); "
-          f"ridge point {peak / bandwidth:.1f} FLOP/byte")
-    print(f"size {size}: batch {batch}, {steps} timed rounds (more for a fast model, up to "
-          f"{s['min_seconds']} s of steps) after {burn_in} burn-in steps; paths interleaved")
-    rows = []
-    for config in configs:
-        try:
-            build = model_factory(config, s["classes"])
-        except Skip as note:
-            print(f"skip {config.name}: {note}")
-            continue
-        print(f"{config.name} {'x'.join(map(str, config.input_shape))}:")
-        model_rows, outputs = benchmark_model(config.name, build, batch, steps, burn_in, peak,
-                                              check=False, min_seconds=s["min_seconds"])
-        try:
-            check_paths_agree(outputs)
-        except AssertionError as error:  # report it loudly, but keep the other models' numbers
-            print(f"  WARNING: the paths disagree for {config.name}: {' '.join(str(error).split())[:300]}")
-            for row in model_rows:
-                row.agree = False
-        rows += model_rows
-        keras.backend.clear_session()
-    peak_again, peak_t = peak_gflops(s["matmul"], steps, burn_in)
-    peak = rescale_to_peak(rows, peak, peak_again)
-    bandwidth = max(bandwidth, bandwidth_gbs(s["stream"], steps, burn_in)[0])
-    print(f"\npeak measured again: {peak_again:.1f} GFLOP/s ({peak_t}); fractions of {peak:.1f} GFLOP/s")
-    print(format_table(rows))
-    settings = dict(size=size, batch=batch, steps=steps, burn_in=burn_in, matmul=s["matmul"],
-                    stream=s["stream"], backward_factor=BACKWARD_FACTOR,
-                    min_seconds=s["min_seconds"], timing="interleaved, paired ratios")
-    paths = write_results(rows, out, peak, bandwidth, info, settings)
-    print("wrote " + ", ".join(paths.values()))
-    return rows, peak, bandwidth
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m utils.bench", description=__doc__.split("\n")[0])
-    size = parser.add_mutually_exclusive_group()
-    size.add_argument("--quick", dest="size", action="store_const", const="quick",
-                      help="small batch and inputs, a few minutes on 2 cores (the default)")
-    size.add_argument("--full", dest="size", action="store_const", const="full",
-                      help="ImageNet inputs (224x224) and batch 32: long on a laptop")
-    parser.add_argument("--models", nargs="+", help=f"a subset of: {[c.name for c in QUICK]} "
-                        f"(quick) / {[c.name for c in FULL]} (full)")
-    parser.add_argument("--batch", type=int, help="override the batch size")
-    parser.add_argument("--steps", type=int, help="override the number of timed rounds (one step of each path)")
-    parser.add_argument("--out", default="build/bench", help="results folder (default build/bench)")
-    args = parser.parse_args(argv)
-    utils.setup()
-    run(args.size or "quick", args.models, args.out, args.batch, args.steps)
-
-
-if __name__ == "__main__":
-    main()

@@ -20,6 +20,7 @@ import functools
 
 import keras
 
+from utils.checks import whole_number
 from utils.layers import LocalResponseNormalization
 
 DEFAULT_PADDING = "SAME"
@@ -42,6 +43,12 @@ def layer(op):
         return self
 
     return chained
+
+
+def whole_numbers(**sizes):
+    """Check that every kernel size, stride and count is a whole number >= 1."""
+    for name, value in sizes.items():
+        whole_number(name, value)
 
 
 def padding_name(padding):
@@ -109,6 +116,7 @@ class Network:
              group=1, biased=True):
         """``c_o`` filters of size ``k_h x k_w``, stride ``(s_h, s_w)``; ReLU unless relu=False;
         ``group=2`` splits the channels into two towers (AlexNet's two GPUs)."""
+        whole_numbers(k_h=k_h, k_w=k_w, c_o=c_o, s_h=s_h, s_w=s_w, group=group)
         return keras.layers.Conv2D(c_o, (k_h, k_w), strides=(s_h, s_w), padding=padding_name(padding),
                                    groups=group, use_bias=biased, activation="relu" if relu else None,
                                    trainable=self.trainable, name=name)(input)
@@ -119,11 +127,13 @@ class Network:
 
     @layer
     def max_pool(self, input, k_h, k_w, s_h, s_w, name, padding=DEFAULT_PADDING):
+        whole_numbers(k_h=k_h, k_w=k_w, s_h=s_h, s_w=s_w)
         return keras.layers.MaxPooling2D((k_h, k_w), strides=(s_h, s_w), padding=padding_name(padding),
                                          name=name)(input)
 
     @layer
     def avg_pool(self, input, k_h, k_w, s_h, s_w, name, padding=DEFAULT_PADDING):
+        whole_numbers(k_h=k_h, k_w=k_w, s_h=s_h, s_w=s_w)
         return keras.layers.AveragePooling2D((k_h, k_w), strides=(s_h, s_w),
                                              padding=padding_name(padding), name=name)(input)
 
@@ -145,6 +155,7 @@ class Network:
     @layer
     def fc(self, input, num_out, name, relu=True):
         """A fully connected layer; a 4-D input is flattened first."""
+        whole_number("num_out", num_out, example=4096)
         if len(input.shape) > 2:
             input = keras.layers.Flatten(name=f"{name}_flatten")(input)
         return keras.layers.Dense(num_out, activation="relu" if relu else None,
@@ -169,4 +180,7 @@ class Network:
     @layer
     def dropout(self, input, keep_prob, name):
         """Keep each unit with probability ``keep_prob`` while training."""
+        if not (isinstance(keep_prob, (int, float)) and 0 < keep_prob <= 1):
+            raise ValueError(f"dropout {name!r}: keep_prob={keep_prob!r} must be in (0, 1], "
+                             f"e.g. keep_prob=0.5 (the fraction of units kept)")
         return keras.layers.Dropout(1.0 - keep_prob, name=name)(input)

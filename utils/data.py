@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from utils.checks import image_size as check_image_size, whole_number
+
 REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEBIAN_FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 
@@ -131,6 +133,10 @@ def load_fashion_mnist(n_train=None, n_test=None, data_dir=None, image_size=None
         instead of arrays.
     Returns ``(x_train, y_train), (x_test, y_test)``, or ``(train_ds, test_ds)`` with as_dataset.
     """
+    if image_size is not None:
+        check_image_size("image_size", image_size)
+    whole_number("pad", pad, minimum=0, example=2)
+    whole_number("batch_size", batch_size, example=128)
     x_train, y_train, x_test, y_test = read_fashion_mnist_arrays(data_dir)
     for name, n, total in (("n_train", n_train, len(x_train)), ("n_test", n_test, len(x_test))):
         if n is not None and not (isinstance(n, (int, np.integer)) and 0 < n <= total):
@@ -147,6 +153,9 @@ def load_fashion_mnist(n_train=None, n_test=None, data_dir=None, image_size=None
 
 def prepare_images(images, image_size=None, pad=0):
     """uint8 (N, H, W[, C]) -> float32 (N, H', W', C) in [0, 1], optionally padded and resized."""
+    if image_size is not None:
+        image_size = check_image_size("image_size", image_size)
+    whole_number("pad", pad, minimum=0, example=2)
     x = np.asarray(images, np.float32) / 255.0
     if x.ndim == 3:
         x = x[..., None]
@@ -166,6 +175,7 @@ def make_dataset(x, y, batch_size=128, shuffle=True, seed=0):
 
     if len(x) != len(y):
         raise ValueError(f"x has {len(x)} examples but y has {len(y)}; they must match")
+    whole_number("batch_size", batch_size, example=128)
     ds = tf.data.Dataset.from_tensor_slices((x, y))
     if shuffle:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
@@ -219,6 +229,16 @@ def load_image_folder(folder, image_size=(224, 224), batch_size=32, validation_s
     """
     import keras
 
+    image_size = check_image_size("image_size", image_size, example="(224, 224)")
+    whole_number("batch_size", batch_size, example=32)
+    if validation_split is not None and not (isinstance(validation_split, float) and 0 < validation_split < 1):
+        raise ValueError(f"validation_split={validation_split!r}: must be a fraction between 0 and 1, "
+                         f"e.g. validation_split=0.2 (or None for no split)")
+    if subset not in (None, "training", "validation", "both"):
+        raise ValueError(f"subset={subset!r}: must be 'training', 'validation', 'both' or None")
+    if (subset is None) != (validation_split is None):
+        raise ValueError(f"subset={subset!r} with validation_split={validation_split!r}: give both "
+                         f"(e.g. validation_split=0.2, subset='training') or neither")
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(f"{folder}: no such folder. Point this at a folder with one sub-folder of "
@@ -227,6 +247,27 @@ def load_image_folder(folder, image_size=(224, 224), batch_size=32, validation_s
     if not classes:
         raise DataError(f"{folder}: holds no class sub-folders. Put the images of each class in a "
                         "sub-folder named after the class.")
+    check_images_decode(folder)
     return keras.utils.image_dataset_from_directory(
-        folder, image_size=tuple(image_size), batch_size=batch_size, seed=seed,
+        folder, image_size=image_size, batch_size=batch_size, seed=seed,
         validation_split=validation_split, subset=subset, label_mode="int", verbose=False)
+
+
+IMAGE_SUFFIXES = (".bmp", ".gif", ".jpeg", ".jpg", ".png")  # what image_dataset_from_directory reads
+
+
+def check_images_decode(folder):
+    """Raise DataError naming the first image under ``folder``'s class folders that does not decode.
+
+    Keras' reader would stop mid-epoch with a bare TensorFlow error that names no file.
+    """
+    import tensorflow as tf
+
+    for path in sorted(Path(folder).glob("*/*")):
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            continue
+        try:
+            tf.io.decode_image(tf.io.read_file(str(path)), expand_animations=False)
+        except (tf.errors.InvalidArgumentError, tf.errors.UnknownError) as e:
+            raise DataError(f"{path}: not a readable image ({e.message.splitlines()[0]}); replace or "
+                            f"delete the file.") from None

@@ -48,4 +48,8 @@ def minibatches(x, y, batch_size, shuffle=True, seed=0):
 
 def num_batches(n, batch_size):
     """How many batches :func:`minibatches` yields for ``n`` examples (the last one may be partial)."""
+    if not (isinstance(n, (int, np.integer)) and n >= 0 and isinstance(batch_size, (int, np.integer))
+            and batch_size > 0):
+        raise ValueError(f"num_batches(n={n!r}, batch_size={batch_size!r}): n must be a whole number >= 0 "
+                         f"and batch_size one >= 1, e.g. num_batches(len(x_train), 128)")
     return -(-n // batch_size)

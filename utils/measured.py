@@ -48,7 +48,14 @@ def measured(value, band, digits=3):
             raise ValueError(f"measured(band={band!r}): the band must be a positive number "
                              f"(absolute, e.g. 0.02) or a string like '5%' (relative)")
         band_text = f"{band:g}"
-    value = float(value)
+    if not (digits == "e" or (isinstance(digits, int) and not isinstance(digits, bool) and digits >= 0)):
+        raise ValueError(f"measured(digits={digits!r}): give a number of decimals >= 0, e.g. digits=3, "
+                         f"or digits='e' for scientific notation")
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"measured(value={value!r}): the value must be a number (a float, a NumPy or "
+                        f"TensorFlow scalar), e.g. measured(history['accuracy'][-1], 0.02)") from None
     if not math.isfinite(value):
         # nan or inf is an outcome (a run that diverged), the same on every machine: compared exactly.
         return f"{value}"

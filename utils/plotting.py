@@ -6,12 +6,20 @@ inspect it. None of them calls ``plt.show()``: Jupyter's inline backend displays
 import matplotlib.pyplot as plt
 import numpy as np
 
+from utils.checks import positive_number, whole_number
+
 
 def image_grid(images, labels=None, class_names=None, ncols=8, size=1.3, cmap="gray", title=None):
     """Images (N, H, W[, C]) in a grid, each titled with its label (or class name)."""
     images = np.asarray(images)
     if images.ndim not in (3, 4):
         raise ValueError(f"images must have shape (N, H, W) or (N, H, W, C); got {images.shape}")
+    if len(images) == 0:
+        raise ValueError("images holds no image (N=0): pass at least one, e.g. images=x_train[:16]")
+    if labels is not None and len(labels) < len(images):
+        raise ValueError(f"labels has {len(labels)} entries for {len(images)} images: give one label per image")
+    whole_number("ncols", ncols, example=8)
+    positive_number("size", size, example=1.3)
     n = len(images)
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
@@ -41,6 +49,15 @@ def plot_curves(histories, metrics=("loss", "accuracy"), title=None):
     object's ``.history`` has this shape. Validation series named ``val_<metric>`` are drawn dashed
     in the same colour.
     """
+    if not (isinstance(histories, dict) and histories):
+        raise TypeError(f"histories={type(histories).__name__}: pass a non-empty dict "
+                        f"{{run name: history.history}}, e.g. {{'lenet': history}}")
+    if isinstance(metrics, str) or not metrics:
+        raise ValueError(f"metrics={metrics!r}: pass a non-empty tuple of names, e.g. metrics=('loss',)")
+    found = {key.removeprefix("val_") for history in histories.values() for key in history}
+    missing = [m for m in metrics if m not in found]
+    if missing:
+        raise ValueError(f"metrics={tuple(metrics)!r}: no run has {missing}; the runs have {sorted(found)}")
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
         for i, (name, history) in enumerate(histories.items()):
@@ -97,6 +114,9 @@ def draw_graph(graph, title=None, size=(7, 4.5)):
     import networkx as nx
 
     graph_def = graph.as_graph_def() if hasattr(graph, "as_graph_def") else graph
+    if not hasattr(graph_def, "node"):
+        raise TypeError(f"graph={type(graph).__name__}: draw_graph needs a tf.Graph or a GraphDef, "
+                        f"e.g. draw_graph(tf.compat.v1.get_default_graph())")
     g = nx.DiGraph()
     for node in graph_def.node:
         g.add_node(node.name, op=node.op)

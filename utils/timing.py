@@ -1,12 +1,14 @@
 """Timing: a Timer for code blocks and ``time_tensorflow_run`` for repeated TensorFlow steps.
 
-``time_tensorflow_run`` follows the seeds' benchmark (AlexNet, ResNet-152): run a few burn-in
+``time_tensorflow_run`` follows TensorFlow's old TF1 benchmark scripts (AlexNet, ResNet-152): run a few burn-in
 steps that are not counted (graph optimisation, memory allocation, caches), then time N steps and
 report the mean and standard deviation per step.
 """
 import math
 import time
 from dataclasses import dataclass, field
+
+from utils.checks import whole_number
 
 
 @dataclass
@@ -90,8 +92,8 @@ def time_tensorflow_run(target, fetches=None, feed_dict=None, num_steps=10, num_
             return to_host(target())
     else:
         raise TypeError(f"target must be a tf.compat.v1.Session or a callable, not {type(target).__name__}")
-    if num_steps < 1 or num_burn_in < 0:
-        raise ValueError(f"num_steps must be >= 1 and num_burn_in >= 0; got {num_steps}, {num_burn_in}")
+    whole_number("num_steps", num_steps, minimum=1, example=10)
+    whole_number("num_burn_in", num_burn_in, minimum=0, example=2)
     for _ in range(num_burn_in):
         step()
     times = []

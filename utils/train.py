@@ -37,6 +37,7 @@ variables are distributed too)::
 """
 import keras
 
+from utils.checks import positive_number, whole_number
 from utils.measured import measured
 
 
@@ -60,6 +61,9 @@ class EpochSummary(keras.callbacks.Callback):
 
     def __init__(self, epochs=None, every=1, bands=BANDS):
         super().__init__()
+        if epochs is not None:
+            whole_number("epochs", epochs, example=5)
+        whole_number("every", every, example=1)
         self.epochs = epochs
         self.every = every
         self.bands = bands
@@ -77,6 +81,7 @@ class EpochSummary(keras.callbacks.Callback):
 def compile_model(model, optimizer="adam", learning_rate=1e-3, loss="sparse_categorical_crossentropy",
                   metrics=("accuracy",)):
     """Compile for integer-label classification; ``optimizer`` is a name or a Keras optimizer."""
+    positive_number("learning_rate", learning_rate, example=1e-3)
     if isinstance(optimizer, str):
         optimizer = keras.optimizers.get({"class_name": optimizer,
                                           "config": {"learning_rate": learning_rate}})
@@ -94,6 +99,15 @@ def fit(model, train, test=None, epochs=3, batch_size=128, optimizer="adam", lea
     strategy: a ``tf.distribute`` strategy (see the module docstring); the model must have been
     built inside ``strategy.scope()``. ``batch_size`` is then the global batch over all replicas.
     """
+    whole_number("epochs", epochs, example=3)
+    whole_number("batch_size", batch_size, example=128)
+    positive_number("learning_rate", learning_rate, example=1e-3)
+    if not (isinstance(train, tuple) and len(train) == 2 or hasattr(train, "element_spec")):
+        raise TypeError(f"train={type(train).__name__}: pass an (x, y) pair of arrays or a tf.data "
+                        f"dataset of (x, y) batches")
+    if test is not None and not (isinstance(test, tuple) and len(test) == 2 or hasattr(test, "element_spec")):
+        raise TypeError(f"test={type(test).__name__}: pass an (x, y) pair of arrays, a tf.data "
+                        f"dataset of (x, y) batches, or None")
     if strategy is not None:
         check_built_in_scope(model, strategy)
         with strategy.scope():

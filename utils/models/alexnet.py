@@ -4,9 +4,9 @@ Layout (paper widths; ``groups=2`` reproduces the two GPU towers)::
 
     conv1 11x11/4, 96   -> LRN -> max-pool 3x3/2      conv2 5x5, 256 (grouped) -> LRN -> max-pool 3x3/2
     conv3 3x3, 384      conv4 3x3, 384 (grouped)      conv5 3x3, 256 (grouped) -> max-pool 3x3/2
-    fc6 4096 -> dropout   fc7 4096 -> dropout   fc8 num_classes -> softmax
+    fc6 4096 -> dropout   fc7 4096 -> dropout   fc8 num_classes (layer ``predictions``) -> softmax
 
-conv1 uses "same" padding (as the TF benchmark in seed 003 does), so a 224x224 image gives the
+conv1 uses "same" padding (as TensorFlow's old TF1 AlexNet benchmark does), so a 224x224 image gives the
 paper's 6x6x256 before fc6 (the paper's arithmetic really needs 227x227 with "valid" padding; the
 parameter counts are the same either way). :func:`alexnet` and :func:`alexnet_tf1` build the same
 function, with the same variable names, so weights move from one to the other by name.
@@ -16,7 +16,8 @@ import math
 import keras
 import tensorflow as tf
 
-from utils.layers import LocalResponseNormalization
+from utils.layers import (LocalResponseNormalization, check_builder_args, check_input_shape,
+                          check_num_classes, classifier, fully_connected_head, scaled)
 
 CONV_WIDTHS = (96, 256, 384, 384, 256)   # conv1..conv5 output channels in the paper
 CONV_KERNELS = (11, 5, 3, 3, 3)
@@ -24,47 +25,29 @@ GROUPED = (False, True, False, True, True)  # conv3 is where the two GPUs exchan
 FC_UNITS = 4096
 LRN = dict(depth_radius=2, bias=2.0, alpha=1e-4, beta=0.75)  # the paper's n=5, k=2, alpha, beta
 MIN_SIZE = 57  # 57 -> conv1 15 -> pool1 7 -> pool2 3 -> pool5 1
+SIZE_CHECK = dict(model="AlexNet", why="conv1 has stride 4 and three 3x3/2 max-pools follow",
+                  fix="resize the images, e.g. load_fashion_mnist(image_size=(64, 64))")
 
 
-def pooled_size(size):
-    """Side length after conv1 (stride 4, same) and the three 3x3/2 valid max-pools; <= 0: too small."""
-    size = math.ceil(size / 4)
-    for _ in range(3):
-        size = (size - 3) // 2 + 1 if size >= 3 else 0
-    return size
-
-
-def alexnet_widths(width=1.0, groups=1):
+def widths(width=1.0, groups=1):
     """Channel counts of conv1..conv5 and the fc units for a width factor, divisible by ``groups``."""
-    if width <= 0:
-        raise ValueError(f"width must be positive, got {width}.")
     if groups not in (1, 2):
-        raise ValueError(f"groups must be 1 (single tower) or 2 (the paper's two GPUs), got {groups}.")
-
-    def n(c):
-        return max(groups, int(round(c * width / groups)) * groups)
-
-    return tuple(n(c) for c in CONV_WIDTHS), n(FC_UNITS)
+        raise ValueError(f"groups={groups!r}: use 1 (a single tower) or 2 (the paper's two GPUs)")
+    return tuple(scaled(c, width, groups) for c in CONV_WIDTHS), scaled(FC_UNITS, width, groups)
 
 
-def check_input(input_shape):
-    height, width_px = input_shape[:2]
-    if min(height, width_px) < MIN_SIZE:
-        raise ValueError(f"AlexNet needs inputs of at least {MIN_SIZE}x{MIN_SIZE} pixels (conv1 has "
-                         f"stride 4 and three 3x3/2 max-pools follow), got {height}x{width_px}: "
-                         f"resize the images, e.g. load_fashion_mnist(image_size=(64, 64)).")
-
-
-def alexnet(input_shape=(224, 224, 3), num_classes=1000, width=1.0, groups=1, lrn=True,
-            dropout=0.5):
-    """Build AlexNet as a Keras functional model with softmax output (logits = layer ``fc8``).
+def alexnet(input_shape=(224, 224, 3), num_classes=1000, *, classifier_activation="softmax",
+            name="alexnet", width=1.0, groups=1, lrn=True, dropout=0.5):
+    """Build AlexNet as a Keras functional model; the classifier (the paper's fc8) is ``predictions``.
 
     width: scales every conv and fc layer; groups=2 splits conv2, conv4 and conv5 into two
     towers (``keras.layers.Conv2D(groups=2)``); lrn/dropout switch those 2012 ideas on or off.
     """
-    check_input(input_shape)
-    convs, fc_units = alexnet_widths(width, groups)
-    inputs = keras.Input(input_shape, name="image")
+    check_builder_args(input_shape, num_classes, classifier_activation, MIN_SIZE, **SIZE_CHECK)
+    if not 0 <= dropout < 1:
+        raise ValueError(f"dropout={dropout!r}: must be a rate in [0, 1), e.g. the paper's dropout=0.5")
+    convs, fc_units = widths(width, groups)
+    inputs = keras.Input(input_shape, name="input")
     x = inputs
     for i, (filters, kernel, grouped) in enumerate(zip(convs, CONV_KERNELS, GROUPED), start=1):
         x = keras.layers.Conv2D(filters, kernel, strides=4 if i == 1 else 1, padding="same",
@@ -74,30 +57,27 @@ def alexnet(input_shape=(224, 224, 3), num_classes=1000, width=1.0, groups=1, lr
             x = LocalResponseNormalization(**LRN, name=f"lrn{i}")(x)
         if i in (1, 2, 5):  # overlapping pooling: 3x3 windows, stride 2
             x = keras.layers.MaxPooling2D(3, strides=2, name=f"pool{i}")(x)
-    x = keras.layers.Flatten(name="flatten")(x)
-    for i in (6, 7):
-        x = keras.layers.Dense(fc_units, activation="relu", name=f"fc{i}")(x)
-        if dropout:
-            x = keras.layers.Dropout(dropout, name=f"dropout{i}")(x)
-    x = keras.layers.Dense(num_classes, name="fc8")(x)
-    outputs = keras.layers.Activation("softmax", name="predictions")(x)
-    return keras.Model(inputs, outputs, name="alexnet")
+    x = fully_connected_head(x, fc_units, dropout, numbers=(6, 7))
+    outputs = classifier(x, num_classes, classifier_activation)
+    return keras.Model(inputs, outputs, name=name)
 
 
 def alexnet_tf1(images, num_classes=1000, width=1.0, groups=1, lrn=True, stddev=None):
-    """The same AlexNet as a raw TF1 graph (seed 003's style), for use inside ``tf.Graph()``.
+    """The same AlexNet as a raw TF1 graph (the style of TensorFlow's 2016-17 AlexNet benchmark script), for use inside ``tf.Graph()``.
 
     Returns ``(logits, parameters)``: ``parameters`` maps ``"conv1/kernel"``-style names (the
-    Keras layer and weight names) to the ``tf.Variable`` objects, in layer order. Fixes to the
-    seed: every bias variable is in ``parameters``, no ReLU on the logits and no extra 10-way
+    Keras layer and weight names: ``conv1``..``conv5``, ``fc6``, ``fc7``, and ``predictions`` for the
+    paper's fc8) to the ``tf.Variable`` objects, in layer order. Fixes to that
+    script: every bias variable is in ``parameters``, no ReLU on the logits and no extra 10-way
     softmax layer after them, the fc layers are included in the gradient, and weights start
-    at He scale, stddev sqrt(2 / fan_in), unless ``stddev`` is given: the seed's fixed 0.1
+    at He scale, stddev sqrt(2 / fan_in), unless ``stddev`` is given: the script's fixed 0.1
     makes the activations blow up through eight layers, a fixed 0.01 makes them vanish.
     Grouped convolution needs nothing special: ``tf.nn.conv2d`` with a kernel of input depth
     ``channels / groups`` convolves each group separately.
     """
-    check_input(images.shape[1:])
-    convs, fc_units = alexnet_widths(width, groups)
+    check_input_shape(tuple(images.shape[1:]), MIN_SIZE, **SIZE_CHECK)
+    check_num_classes(num_classes)
+    convs, fc_units = widths(width, groups)
     parameters = {}
 
     def variable(name, shape, is_kernel=True):
@@ -123,11 +103,11 @@ def alexnet_tf1(images, num_classes=1000, width=1.0, groups=1, lrn=True, stddev=
             x = tf.nn.max_pool2d(x, 3, 2, "VALID", name=f"pool{i}")
         in_channels = filters
     x = tf.reshape(x, [-1, math.prod(x.shape[1:])])  # static shape: x.shape, not tf.get_shape
-    for i, units in ((6, fc_units), (7, fc_units), (8, num_classes)):
-        with tf.compat.v1.name_scope(f"fc{i}"):
-            w = variable(f"fc{i}/kernel", [x.shape[-1], units])
-            b = variable(f"fc{i}/bias", [units], is_kernel=False)
+    for scope, units in (("fc6", fc_units), ("fc7", fc_units), ("predictions", num_classes)):
+        with tf.compat.v1.name_scope(scope):
+            w = variable(f"{scope}/kernel", [x.shape[-1], units])
+            b = variable(f"{scope}/bias", [units], is_kernel=False)
             x = tf.nn.bias_add(tf.matmul(x, w), b)
-            if i < 8:
+            if scope != "predictions":  # no ReLU on the logits
                 x = tf.nn.relu(x)
     return x, parameters

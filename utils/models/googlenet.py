@@ -10,15 +10,17 @@ Builders:
 * :func:`inception_module`, :func:`naive_inception_module` -- the two modules;
 * :func:`googlenet` -- the ImageNet network of the paper's table 1 (no auxiliary classifiers),
   6,998,552 parameters with biases for 1000 classes;
-* :class:`GoogLeNetChain` -- the seed's caffe-tensorflow definition (``utils.chain.Network``);
-* :func:`mini_googlenet` -- MiniGoogLeNet (conv / Miniception / downsample modules) for 32 x 32;
-* :func:`conv_macs` -- multiply-adds of the convolutions and dense layers of a built model.
+* :class:`GoogLeNetChain` -- GoogLeNet as caffe-tensorflow's generated code defines it (``utils.chain.Network``);
+* :func:`mini_googlenet` -- MiniGoogLeNet (conv / Miniception / downsample modules) for 32 x 32.
+
+Multiply-adds and FLOPs: ``utils.flops`` (one multiply-add = 2 FLOPs).
 """
 import keras
-import numpy as np
 
 from utils.chain import Network
-from utils.layers import LocalResponseNormalization
+from utils.checks import whole_number
+from utils.layers import (SHORT_RUN_MOMENTUM, LocalResponseNormalization,
+                          check_builder_args, classifier, conv_bn_relu, scaled)
 
 # The paper's table 1: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj.
 INCEPTION_V1 = {
@@ -40,8 +42,15 @@ def conv(x, filters, kernel_size, strides=1, *, name):
                                activation="relu", name=name)(x)
 
 
+def check_filters(**filters):
+    """Every branch width of a module must be a whole number >= 1."""
+    for argument, value in filters.items():
+        whole_number(argument, value, example=64)
+
+
 def inception_module(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, *, name):
     """The Inception module with dimension reduction (paper figure 2b)."""
+    check_filters(f1=f1, f3_reduce=f3_reduce, f3=f3, f5_reduce=f5_reduce, f5=f5, pool_proj=pool_proj)
     branch1 = conv(x, f1, 1, name=f"{name}_1x1")
     branch3 = conv(conv(x, f3_reduce, 1, name=f"{name}_3x3_reduce"), f3, 3, name=f"{name}_3x3")
     branch5 = conv(conv(x, f5_reduce, 1, name=f"{name}_5x5_reduce"), f5, 5, name=f"{name}_5x5")
@@ -53,6 +62,7 @@ def inception_module(x, f1, f3_reduce, f3, f5_reduce, f5, pool_proj, *, name):
 def naive_inception_module(x, f1, f3, f5, *, name):
     """The naive Inception module (paper figure 2a): no 1x1 reductions, the pooled input passes
     through whole, so the output has f1 + f3 + f5 + (input channels) channels."""
+    check_filters(f1=f1, f3=f3, f5=f5)
     branch1 = conv(x, f1, 1, name=f"{name}_1x1")
     branch3 = conv(x, f3, 3, name=f"{name}_3x3")
     branch5 = conv(x, f5, 5, name=f"{name}_5x5")
@@ -60,16 +70,21 @@ def naive_inception_module(x, f1, f3, f5, *, name):
     return keras.layers.Concatenate(name=f"{name}_output")([branch1, branch3, branch5, pool])
 
 
-def googlenet(input_shape=(224, 224, 3), num_classes=1000, widths=INCEPTION_V1, dropout=0.4,
-              name="googlenet"):
+def googlenet(input_shape=(224, 224, 3), num_classes=1000, *, classifier_activation="softmax",
+              name="googlenet", widths=INCEPTION_V1, dropout=0.4):
     """GoogLeNet as in table 1 of the paper, without the two auxiliary classifiers.
 
     Stem: 7x7/2 conv 64, 3x3/2 max pool, LRN, 1x1 conv 64, 3x3 conv 192, LRN, 3x3/2 max pool;
     Inception 3a-3b, pool, 4a-4e, pool, 5a-5b; global average pooling (the paper's 7x7 average
-    pool at 224 x 224), dropout 40%, a linear layer and softmax. LRN as converted from the Caffe
-    model: depth_radius=2, alpha=2e-5 (Caffe's 1e-4 divided by its window of 5), beta=0.75.
+    pool at 224 x 224), dropout 40%, the classifier (the Caffe model's ``loss3_classifier``).
+    LRN as converted from the Caffe model: depth_radius=2, alpha=2e-5 (Caffe's 1e-4 divided by
+    its window of 5), beta=0.75. widths: the table's six numbers per module, keyed "3a" ... "5b".
     """
-    inputs = keras.Input(input_shape, name="data")
+    check_builder_args(input_shape, num_classes, classifier_activation)  # "same" layers: any size
+    if set(widths) != set(INCEPTION_V1):
+        raise ValueError(f"widths has modules {sorted(widths)}: give the nine modules "
+                         f"{sorted(INCEPTION_V1)}, six widths each, as googlenet.INCEPTION_V1 does")
+    inputs = keras.Input(input_shape, name="input")
     x = conv(inputs, 64, 7, strides=2, name="conv1_7x7_s2")
     x = keras.layers.MaxPooling2D(3, 2, padding="same", name="pool1_3x3_s2")(x)
     x = LocalResponseNormalization(2, alpha=2e-5, beta=0.75, name="pool1_norm1")(x)
@@ -77,21 +92,20 @@ def googlenet(input_shape=(224, 224, 3), num_classes=1000, widths=INCEPTION_V1, 
     x = conv(x, 192, 3, name="conv2_3x3")
     x = LocalResponseNormalization(2, alpha=2e-5, beta=0.75, name="conv2_norm2")(x)
     x = keras.layers.MaxPooling2D(3, 2, padding="same", name="pool2_3x3_s2")(x)
-    for block in widths:
+    for block in INCEPTION_V1:  # the paper's order, whatever the order of ``widths``
         if block in ("4a", "5a"):  # the 3x3/2 max pools between the stages
             x = keras.layers.MaxPooling2D(3, 2, padding="same", name=f"pool{block[0]}_3x3_s2")(x)
         x = inception_module(x, *widths[block], name=f"inception_{block}")
     x = keras.layers.GlobalAveragePooling2D(name="pool5")(x)
     x = keras.layers.Dropout(dropout, name="pool5_drop")(x)
-    x = keras.layers.Dense(num_classes, name="loss3_classifier")(x)
-    outputs = keras.layers.Softmax(name="prob")(x)
+    outputs = classifier(x, num_classes, classifier_activation)
     return keras.Model(inputs, outputs, name=name)
 
 
 class GoogLeNetChain(Network):
-    """The seed's GoogLeNet in caffe-tensorflow style (input ``data``; 7x7 valid pool at the end,
+    """GoogLeNet in caffe-tensorflow's style (input ``data``; 7x7 valid pool at the end,
     so it needs 224 x 224 input). The nine Inception blocks use :meth:`inception`, which issues
-    the same four ``feed`` chains and the ``concat`` the seed spells out for each block."""
+    the same four ``feed`` chains and the ``concat`` caffe-tensorflow's code spells out for each block."""
 
     def inception(self, source, block, f1, f3_reduce, f3, f5_reduce, f5, pool_proj):
         name = f"inception_{block}"
@@ -132,41 +146,42 @@ class GoogLeNetChain(Network):
 
 # ------------------------------------------------------------------------------ MiniGoogLeNet
 
-def conv_module(x, filters, kernel_size, strides=1, padding="same", *, name, bn_momentum=0.9):
-    """Conv -> BatchNorm -> ReLU, MiniGoogLeNet's basic unit.
-
-    bn_momentum 0.9 (Keras' default is 0.99): the moving mean and variance used at test time then
-    catch up within a few dozen steps, which short training runs need.
-    """
-    x = keras.layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, name=f"{name}_conv")(x)
-    x = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"{name}_bn")(x)
-    return keras.layers.ReLU(name=f"{name}_relu")(x)
-
+MIN_SIZE_MINI = 31  # 31 -> down_1 15 -> down_2 7 -> the 7x7 pool 1
 
 def miniception_module(x, f1, f3, *, name):
-    """A 1x1 and a 3x3 conv module side by side, concatenated (no reductions: inputs are small)."""
-    branch1 = conv_module(x, f1, 1, name=f"{name}_1x1")
-    branch3 = conv_module(x, f3, 3, name=f"{name}_3x3")
+    """A 1x1 and a 3x3 conv module side by side, concatenated (no reductions: inputs are small).
+
+    A conv module is :func:`utils.layers.conv_bn_relu` with the conv bias of the tflearn 0.3 script kept.
+    """
+    check_filters(f1=f1, f3=f3)
+    branch1 = conv_bn_relu(x, f1, 1, name=f"{name}_1x1", use_bias=True, momentum=SHORT_RUN_MOMENTUM)
+    branch3 = conv_bn_relu(x, f3, 3, name=f"{name}_3x3", use_bias=True, momentum=SHORT_RUN_MOMENTUM)
     return keras.layers.Concatenate(name=f"{name}_output")([branch1, branch3])
 
 
 def downsample_module(x, filters, *, name):
     """Halve the resolution two ways at once: a 3x3/2 conv module and a 3x3/2 max pool, concatenated."""
-    branch = conv_module(x, filters, 3, strides=2, padding="valid", name=f"{name}_3x3")
+    check_filters(filters=filters)
+    branch = conv_bn_relu(x, filters, 3, strides=2, padding="valid", name=f"{name}_3x3",
+                          use_bias=True, momentum=SHORT_RUN_MOMENTUM)
     pool = keras.layers.MaxPooling2D(3, 2, name=f"{name}_pool")(x)
     return keras.layers.Concatenate(name=f"{name}_output")([branch, pool])
 
 
-def mini_googlenet(input_shape=(32, 32, 3), num_classes=10, width=1.0, dropout=0.5):
-    """MiniGoogLeNet (seed 002) for 32 x 32 images; ``width`` scales every filter count.
+def mini_googlenet(input_shape=(32, 32, 3), num_classes=10, *, classifier_activation="softmax",
+                   name="mini_googlenet", width=1.0, dropout=0.5):
+    """MiniGoogLeNet (as a tflearn 0.3 era script builds it) for 32 x 32 images; ``width`` scales every filter count.
 
     Stem conv 96; Miniception (32, 32), (32, 48); downsample 80; Miniception (112, 48), (96, 64),
     (80, 80), (48, 96); downsample 96; Miniception (176, 160) x 2; 7x7 average pool (32 -> 15 -> 7
-    pixels: 32 x 32 input is required), dropout, dense, softmax.
+    pixels; at least 31 x 31), dropout, the classifier.
     """
-    w = lambda n: max(1, int(round(n * width)))  # noqa: E731
-    inputs = keras.Input(input_shape, name="image")
-    x = conv_module(inputs, w(96), 3, name="stem")
+    check_builder_args(input_shape, num_classes, classifier_activation, MIN_SIZE_MINI,
+                       model="mini_googlenet", why="two 3x3/2 downsample modules, then a 7x7 pool",
+                       fix="pad 28x28 images to 32x32 (load_fashion_mnist(pad=2))")
+    w = lambda filters: scaled(filters, width)  # noqa: E731
+    inputs = keras.Input(input_shape, name="input")
+    x = conv_bn_relu(inputs, w(96), 3, name="stem", use_bias=True, momentum=SHORT_RUN_MOMENTUM)
     x = miniception_module(x, w(32), w(32), name="inception_1a")
     x = miniception_module(x, w(32), w(48), name="inception_1b")
     x = downsample_module(x, w(80), name="down_1")
@@ -178,26 +193,5 @@ def mini_googlenet(input_shape=(32, 32, 3), num_classes=10, width=1.0, dropout=0
     x = keras.layers.AveragePooling2D(7, name="pool")(x)
     x = keras.layers.Dropout(dropout, name="drop")(x)
     x = keras.layers.Flatten(name="flatten")(x)
-    x = keras.layers.Dense(num_classes, name="classifier")(x)
-    outputs = keras.layers.Softmax(name="prob")(x)
-    return keras.Model(inputs, outputs, name="mini_googlenet")
-
-
-# ------------------------------------------------------------------------------ counting
-
-def conv_macs(model):
-    """Multiply-adds of one forward pass of one image through the Conv2D and Dense layers.
-
-    A Conv2D output pixel costs kh * kw * (in_channels / groups) per output channel; a Dense
-    output costs its number of inputs. Pooling, normalisation and additions are left out (small).
-    """
-    total = 0
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Conv2D):
-            kh, kw = layer.kernel_size
-            _, h, w, c_out = layer.output.shape
-            c_in = layer.input.shape[-1] // layer.groups
-            total += kh * kw * c_in * c_out * h * w
-        elif isinstance(layer, keras.layers.Dense):
-            total += int(np.prod(layer.kernel.shape))
-    return int(total)
+    outputs = classifier(x, num_classes, classifier_activation)
+    return keras.Model(inputs, outputs, name=name)

@@ -13,38 +13,33 @@ pooling="max"`` is the modern variant that trains faster.
 """
 import keras
 
+from utils.layers import check_builder_args, classifier, scaled
+
 POOLING = {"max": keras.layers.MaxPooling2D, "avg": keras.layers.AveragePooling2D}
-
-
 MIN_SIZE = 32  # smallest input side: C5's 5x5 window must fit into S4's output (5x5 at 32x32)
 
 
-def lenet(input_shape=(32, 32, 1), num_classes=10, width=1.0, activation="relu", pooling="max"):
+def lenet(input_shape=(32, 32, 1), num_classes=10, *, classifier_activation="softmax", name="lenet5",
+          width=1.0, activation="relu", pooling="max"):
     """Build LeNet-5. ``width`` scales every layer's channel/unit count (6, 16, 120, 84).
 
     Input smaller than 32x32 (e.g. 28x28 MNIST) raises ValueError: pad it by 2 pixels as the
     paper did (``utils.data.load_fashion_mnist(pad=2)``).
     """
-    height, width_px = input_shape[:2]
-    if min(height, width_px) < MIN_SIZE:
-        raise ValueError(f"LeNet-5 needs inputs of at least 32x32 pixels, got {height}x{width_px}: "
-                         f"pad 28x28 images by 2 pixels on each side (load_fashion_mnist(pad=2)).")
+    check_builder_args(input_shape, num_classes, classifier_activation, MIN_SIZE, model="LeNet-5",
+                       why="C5's 5x5 window must fit into S4's output",
+                       fix="pad 28x28 images by 2 pixels on each side (load_fashion_mnist(pad=2))")
     if pooling not in POOLING:
-        raise ValueError(f"Unknown pooling {pooling!r}; use one of {sorted(POOLING)}.")
-    if width <= 0:
-        raise ValueError(f"width must be positive, got {width}.")
-
-    def n(units):  # scale a layer size, keeping at least one channel
-        return max(1, int(round(units * width)))
-
+        raise ValueError(f"pooling={pooling!r}: use one of {sorted(POOLING)} ('avg' is the paper's "
+                         f"sub-sampling, 'max' the modern variant)")
     pool = POOLING[pooling]
-    inputs = keras.Input(input_shape, name="image")
-    x = keras.layers.Conv2D(n(6), 5, activation=activation, name="c1")(inputs)
+    inputs = keras.Input(input_shape, name="input")
+    x = keras.layers.Conv2D(scaled(6, width), 5, activation=activation, name="c1")(inputs)
     x = pool(2, name="s2")(x)
-    x = keras.layers.Conv2D(n(16), 5, activation=activation, name="c3")(x)
+    x = keras.layers.Conv2D(scaled(16, width), 5, activation=activation, name="c3")(x)
     x = pool(2, name="s4")(x)
-    x = keras.layers.Conv2D(n(120), 5, activation=activation, name="c5")(x)
+    x = keras.layers.Conv2D(scaled(120, width), 5, activation=activation, name="c5")(x)
     x = keras.layers.Flatten(name="flatten")(x)
-    x = keras.layers.Dense(n(84), activation=activation, name="f6")(x)
-    outputs = keras.layers.Dense(num_classes, activation="softmax", name="output")(x)
-    return keras.Model(inputs, outputs, name="lenet5")
+    x = keras.layers.Dense(scaled(84, width), activation=activation, name="f6")(x)
+    outputs = classifier(x, num_classes, classifier_activation)
+    return keras.Model(inputs, outputs, name=name)

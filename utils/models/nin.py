@@ -6,7 +6,7 @@ over every pixel. The network ends without fully connected layers: the last mlpc
 feature map per class and global average pooling turns each map into that class's score.
 
 Builders:
-* :class:`NiNChain` -- the seed's caffe-tensorflow definition of the ImageNet model, verbatim in
+* :class:`NiNChain` -- the ImageNet model as caffe-tensorflow's generated code defines it, verbatim in
   structure (``utils.chain.Network``);
 * :func:`nin_imagenet` -- the same network in the Keras functional API (same layers, same order,
   so ``nin_imagenet().set_weights(NiNChain(...).model().get_weights())`` works);
@@ -15,6 +15,10 @@ Builders:
 import keras
 
 from utils.chain import Network
+from utils.checks import whole_number
+from utils.layers import check_builder_args
+
+MIN_SIZE_IMAGENET = 59  # 11x11/4 valid conv 13, pool1 ("same") 7, pool2 3, pool3 1 (both "valid")
 
 
 def mlpconv(x, filters, kernel_size, strides=1, padding="same", *, name, micro_filters=None,
@@ -26,7 +30,12 @@ def mlpconv(x, filters, kernel_size, strides=1, padding="same", *, name, micro_f
     has a ReLU there too; None leaves the class maps linear). Layers: ``{name}_conv``,
     ``{name}_cccp1``, ``{name}_cccp2``.
     """
+    whole_number("filters", filters, example=96)
     micro_filters = micro_filters or (filters, filters)
+    for width in micro_filters:
+        whole_number("micro_filters", width, example=(filters, filters))
+    if padding not in ("same", "valid"):
+        raise ValueError(f"padding={padding!r}: use 'same' (keeps the size at stride 1) or 'valid'")
     x = keras.layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, activation="relu",
                             name=f"{name}_conv")(x)
     for i, width in enumerate(micro_filters, start=1):
@@ -35,16 +44,17 @@ def mlpconv(x, filters, kernel_size, strides=1, padding="same", *, name, micro_f
     return x
 
 
-def classifier_head(x, name="gap"):
-    """Global average pooling of the per-class maps, then softmax: no weights at all."""
-    x = keras.layers.GlobalAveragePooling2D(name=name)(x)
-    return keras.layers.Softmax(name="prob")(x)
+def classifier_head(x, classifier_activation="softmax"):
+    """Global average pooling of the per-class maps (layer ``gap``: the logits), then
+    ``classifier_activation`` (layer ``predictions``): no weights at all."""
+    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    return keras.layers.Activation(classifier_activation, name="predictions")(x)
 
 
 class NiNChain(Network):
-    """The seed's NiN for ImageNet in caffe-tensorflow style (input ``data``: 224 x 224 x 3).
+    """NiN for ImageNet in caffe-tensorflow's style (input ``data``: 224 x 224 x 3).
 
-    Layer for layer the Caffe model ``nin_imagenet``, except that the chain, like the seed, leaves
+    Layer for layer the Caffe model ``nin_imagenet``, except that the chain, like caffe-tensorflow's code, leaves
     out the Caffe model's dropout after pool3 (which changes nothing at inference).
     """
 
@@ -69,7 +79,8 @@ class NiNChain(Network):
              .softmax(name="prob"))
 
 
-def nin_imagenet(input_shape=(224, 224, 3), num_classes=1000, dropout=0.5):
+def nin_imagenet(input_shape=(224, 224, 3), num_classes=1000, *, classifier_activation="softmax",
+                 name="nin_imagenet", dropout=0.5):
     """NiN for ImageNet (the Caffe ``nin_imagenet`` model) in the functional API.
 
     Four mlpconv blocks (96, 256, 384, 1024 filters), 3x3/2 max pooling between them, dropout after
@@ -77,7 +88,10 @@ def nin_imagenet(input_shape=(224, 224, 3), num_classes=1000, dropout=0.5):
     average pooling (over the 6 x 6 maps at 224 x 224 input: the chain's 6x6 average pool).
     7,595,176 parameters for 1000 classes.
     """
-    inputs = keras.Input(input_shape, name="data")
+    check_builder_args(input_shape, num_classes, classifier_activation, MIN_SIZE_IMAGENET,
+                       model="nin_imagenet", why="an 11x11/4 convolution and three 3x3/2 max-pools",
+                       fix="resize the images, e.g. to 96x96, or use nin_small for 28x28")
+    inputs = keras.Input(input_shape, name="input")
     x = mlpconv(inputs, 96, 11, strides=4, padding="valid", name="block1")
     x = keras.layers.MaxPooling2D(3, 2, padding="same", name="pool1")(x)
     x = mlpconv(x, 256, 5, name="block2")
@@ -86,17 +100,21 @@ def nin_imagenet(input_shape=(224, 224, 3), num_classes=1000, dropout=0.5):
     x = keras.layers.MaxPooling2D(3, 2, name="pool3")(x)
     x = keras.layers.Dropout(dropout, name="drop")(x)
     x = mlpconv(x, 1024, 3, name="block4", micro_filters=(1024, num_classes))
-    return keras.Model(inputs, classifier_head(x), name="nin_imagenet")
+    return keras.Model(inputs, classifier_head(x, classifier_activation), name=name)
 
 
-def nin_small(input_shape=(28, 28, 1), num_classes=10, widths=(16, 32, 48), dropout=0.0,
-              class_relu=False):
+def nin_small(input_shape=(28, 28, 1), num_classes=10, *, classifier_activation="softmax",
+              name="nin_small", widths=(16, 32, 48), dropout=0.0, class_relu=False):
     """A three-block NiN for small grey images: 28 -> 14 -> 7 pixels, then GAP over class maps.
 
     class_relu=False leaves the class maps linear (scores can be negative), which trains much
     faster in a short run than the Caffe model's ReLU there.
     """
-    inputs = keras.Input(input_shape, name="image")
+    check_builder_args(input_shape, num_classes, classifier_activation)  # "same" layers: any size
+    if len(widths) != 3:
+        raise ValueError(f"widths={widths!r}: nin_small has three mlpconv blocks, give three widths, "
+                         f"e.g. widths=(16, 32, 48)")
+    inputs = keras.Input(input_shape, name="input")
     x = mlpconv(inputs, widths[0], 5, name="block1")
     x = keras.layers.MaxPooling2D(3, 2, padding="same", name="pool1")(x)
     if dropout:
@@ -107,4 +125,4 @@ def nin_small(input_shape=(28, 28, 1), num_classes=10, widths=(16, 32, 48), drop
         x = keras.layers.Dropout(dropout, name="drop2")(x)
     x = mlpconv(x, widths[2], 3, name="block3", micro_filters=(widths[2], num_classes),
                 last_activation="relu" if class_relu else None)
-    return keras.Model(inputs, classifier_head(x), name="nin_small")
+    return keras.Model(inputs, classifier_head(x, classifier_activation), name=name)

@@ -1,6 +1,6 @@
 """Highway networks and ResNets v1/v2: the blocks first, then one builder and a short function per variant.
 
-The program follows the tf.contrib.slim ``resnet_v2`` code of seed 001, rewritten for Keras 3:
+The program follows TF-slim's ``resnet_v2`` code (``tf.contrib.slim.nets``, TF 1.x), rewritten for Keras 3:
 
 * ``Block(scope, unit_fn, args)``: a stage of the network, ``args`` being one tuple per unit, e.g.
   ``(depth, depth_bottleneck, stride)`` for a bottleneck unit;
@@ -9,8 +9,11 @@ The program follows the tf.contrib.slim ``resnet_v2`` code of seed 001, rewritte
 * ``stack_blocks_dense``: run every unit of every block, naming layers ``{block}_unit{i}_...``;
 * ``bottleneck_v2``: the pre-activation unit of He et al. 2016 (BN and ReLU *before* each convolution,
   nothing after the addition), ``bottleneck_v1`` the original unit of He et al. 2015;
-* ``resnet``: the one builder (root, stacked blocks, [post-norm], global average pool, classifier),
-  and ``resnet50`` / ``resnet_v2_50`` / ``101`` / ``152`` / ``200`` listing their blocks.
+* ``resnet``: the one builder (root, stacked blocks, [post-norm], global average pool, classifier);
+  ``resnet_v1_block`` / ``resnet_v2_block(scope, base_depth, num_units, stride)`` (slim's helper) make
+  one stage, so ``resnet50`` / ``resnet_v2_50`` / ``101`` / ``152`` / ``200`` are a few lines each.
+* every unit takes ``excite``: a function applied to the residual branch before the addition, which
+  is how ``utils.models.senet`` builds SE-ResNets from these same units.
 
 The ImageNet builders have exactly the parameter counts of ``keras.applications.ResNet50`` and
 ``ResNet50V2/101V2/152V2`` (weights=None). Layer names are deterministic, so a model always prints
@@ -21,11 +24,14 @@ import collections
 import keras
 from keras import layers
 
-# Keras applications' BN epsilon (slim used 1e-5; the difference only matters for loading weights).
-BN_EPSILON = 1.001e-5
-# slim used a moving-average decay of 0.997, right for ImageNet's 600k steps. The course trains for a
-# few hundred steps, and with 0.997 the inference statistics would still be mostly their initial values.
-BN_MOMENTUM = 0.9
+from utils.checks import whole_number
+from utils.layers import SHORT_RUN_MOMENTUM, bn_relu, check_builder_args, classifier
+
+# BN epsilon: utils.layers.BN_EPSILON, keras.applications' 1.001e-5 (slim used 1e-5; the difference
+# only matters for loading weights). slim used a moving-average decay of 0.997, right for ImageNet's
+# 600k steps. The course trains for a few hundred steps, and with 0.997 the inference statistics
+# would still be mostly their initial values.
+BN_MOMENTUM = SHORT_RUN_MOMENTUM
 
 
 # ------------------------------------------------------------------------------------ Highway
@@ -77,9 +83,9 @@ Block = collections.namedtuple("Block", ["scope", "unit_fn", "args"])
 
 
 def batch_norm(x, name, relu=False):
-    """BN over the channels (the last axis), then optionally ReLU: slim's normalizer_fn + activation_fn."""
-    x = layers.BatchNormalization(epsilon=BN_EPSILON, momentum=BN_MOMENTUM, name=f"{name}_bn")(x)
-    return layers.Activation("relu", name=f"{name}_relu")(x) if relu else x
+    """BN over the channels, then optionally ReLU (slim's normalizer_fn + activation_fn): the shared
+    :func:`utils.layers.bn_relu` at ResNet's short-run momentum."""
+    return bn_relu(x, name=name, relu=relu, momentum=BN_MOMENTUM)
 
 
 def subsample(x, factor, name):
@@ -117,25 +123,43 @@ def stack_blocks_dense(x, blocks):
 def check_blocks(blocks):
     """Raise a clear error for a block list the builder cannot use."""
     if not blocks:
-        raise ValueError("resnet() needs at least one Block, e.g. Block('block1', basic_block, [(16, 1)])")
+        raise ValueError("blocks=[]: resnet() needs at least one Block, e.g. "
+                         "[Block('block1', basic_block, [(16, 1)])]")
     for block in blocks:
         if not isinstance(block, Block):
-            raise ValueError(f"expected Block(scope, unit_fn, args) items, got {type(block).__name__}; "
-                             f"wrap the stage as Block('block1', bottleneck_v2, [(256, 64, 1), ...])")
+            raise ValueError(f"blocks: expected Block(scope, unit_fn, args) items, got "
+                             f"{type(block).__name__}; wrap the stage as "
+                             f"Block('block1', bottleneck_v2, [(256, 64, 1), ...])")
         if not block.args:
             raise ValueError(f"block {block.scope!r} has no units: give args at least one tuple")
 
 
+def check_unit(depth, stride, depth_bottleneck=None):
+    """Depths are channel counts >= 1; the stride is 1 or more (2 halves the resolution)."""
+    whole_number("depth", depth, example=256)
+    whole_number("stride", stride, example=2)
+    if depth_bottleneck is not None:
+        whole_number("depth_bottleneck", depth_bottleneck, example=64)
+
+
+def residual_sum(shortcut, r, name, excite):
+    """shortcut + excite(residual): ``excite`` (e.g. an SE block) recalibrates the residual branch
+    before the addition, so the identity path stays untouched (Hu et al., Fig. 3)."""
+    if excite is not None:
+        r = excite(r, name=f"{name}_se")
+    return layers.Add(name=f"{name}_add")([shortcut, r])
+
+
 # ---------------------------------------------------------------------------- residual units
 
-def basic_block(x, depth, stride=1, name="unit"):
+def basic_block(x, depth, stride=1, name="unit", excite=None):
     """ResNet v1 basic unit (ResNet-18/34): two 3x3 conv-BN layers, add the shortcut, then ReLU.
 
     The shortcut is the identity when the depth does not change (subsampled if stride > 1), else a
     1x1 projection with BN (the paper's option B).
     """
-    depth_in = x.shape[-1]
-    if depth == depth_in:
+    check_unit(depth, stride)
+    if depth == x.shape[-1]:
         shortcut = subsample(x, stride, name=f"{name}_shortcut")
     else:
         shortcut = layers.Conv2D(depth, 1, strides=stride, use_bias=False, name=f"{name}_shortcut")(x)
@@ -144,19 +168,19 @@ def basic_block(x, depth, stride=1, name="unit"):
     r = batch_norm(r, f"{name}_conv1", relu=True)
     r = conv2d_same(r, depth, 3, 1, name=f"{name}_conv2")
     r = batch_norm(r, f"{name}_conv2")
-    x = layers.Add(name=f"{name}_add")([shortcut, r])
+    x = residual_sum(shortcut, r, name, excite)
     return layers.Activation("relu", name=f"{name}_out")(x)
 
 
-def bottleneck_v1(x, depth, depth_bottleneck, stride=1, name="unit"):
+def bottleneck_v1(x, depth, depth_bottleneck, stride=1, name="unit", excite=None):
     """ResNet v1 bottleneck unit (ResNet-50/101/152): 1x1 reduce, 3x3, 1x1 expand; add; ReLU.
 
     As in the original Caffe model and keras.applications.ResNet50, the stride sits on the first 1x1
     convolution and every convolution keeps a bias even though BN follows it (the bias is redundant,
     BN subtracts the mean; we keep it to reproduce the reference parameter count exactly).
     """
-    depth_in = x.shape[-1]
-    if depth == depth_in:
+    check_unit(depth, stride, depth_bottleneck)
+    if depth == x.shape[-1]:
         shortcut = subsample(x, stride, name=f"{name}_shortcut")
     else:
         shortcut = layers.Conv2D(depth, 1, strides=stride, name=f"{name}_shortcut")(x)
@@ -167,11 +191,11 @@ def bottleneck_v1(x, depth, depth_bottleneck, stride=1, name="unit"):
     r = batch_norm(r, f"{name}_conv2", relu=True)
     r = layers.Conv2D(depth, 1, name=f"{name}_conv3")(r)
     r = batch_norm(r, f"{name}_conv3")
-    x = layers.Add(name=f"{name}_add")([shortcut, r])
+    x = residual_sum(shortcut, r, name, excite)
     return layers.Activation("relu", name=f"{name}_out")(x)
 
 
-def bottleneck_v2(x, depth, depth_bottleneck, stride=1, name="unit"):
+def bottleneck_v2(x, depth, depth_bottleneck, stride=1, name="unit", excite=None):
     """ResNet v2 pre-activation bottleneck unit (He et al. 2016), slim's ``bottleneck`` with ``preact``.
 
     BN+ReLU come *before* each convolution ("preact"), and nothing follows the addition, so the
@@ -179,9 +203,9 @@ def bottleneck_v2(x, depth, depth_bottleneck, stride=1, name="unit"):
     no BN (the next unit's preact normalises the sum) and keeps its bias; the projection shortcut
     (when the depth changes) reads the pre-activated input, as in slim and Keras.
     """
-    depth_in = x.shape[-1]
+    check_unit(depth, stride, depth_bottleneck)
     preact = batch_norm(x, f"{name}_preact", relu=True)
-    if depth == depth_in:
+    if depth == x.shape[-1]:
         shortcut = subsample(x, stride, name=f"{name}_shortcut")
     else:
         shortcut = layers.Conv2D(depth, 1, strides=stride, name=f"{name}_shortcut")(preact)
@@ -190,7 +214,7 @@ def bottleneck_v2(x, depth, depth_bottleneck, stride=1, name="unit"):
     r = conv2d_same(r, depth_bottleneck, 3, stride, name=f"{name}_conv2")
     r = batch_norm(r, f"{name}_conv2", relu=True)
     r = layers.Conv2D(depth, 1, name=f"{name}_conv3")(r)
-    return layers.Add(name=f"{name}_add")([shortcut, r])
+    return residual_sum(shortcut, r, name, excite)
 
 
 # ---------------------------------------------------------------------------------- builder
@@ -212,92 +236,114 @@ def root_block(x, preact, imagenet=True, depth=64):
     return x if preact else batch_norm(x, "conv1", relu=True)
 
 
-def resnet(blocks, input_shape=(224, 224, 3), num_classes=1000, preact=False, imagenet_root=True,
-           root_depth=64, name="resnet"):
-    """The one ResNet builder: root, ``stack_blocks_dense(blocks)``, [postnorm], average pool, softmax.
+def resnet(blocks, input_shape=(224, 224, 3), num_classes=1000, *, classifier_activation="softmax",
+           name="resnet", preact=False, imagenet_root=True, root_depth=64):
+    """The one ResNet builder: root, ``stack_blocks_dense(blocks)``, [postnorm], average pool, classifier.
 
-    blocks: list of :class:`Block`; preact: True for v2 (adds the final BN+ReLU "postnorm" that the
-    last unit's open sum needs); imagenet_root: the 7x7/2 + pool stem, else a 3x3 stem for small images.
+    blocks: list of :class:`Block` (first: it is the architecture; the named builders below fill it
+    in); preact: True for v2 (adds the final BN+ReLU "postnorm" that the last unit's open sum needs);
+    imagenet_root: the 7x7/2 + pool stem, else a 3x3 stem for small images.
     """
     check_blocks(blocks)
-    if len(input_shape) != 3:
-        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape}")
-    inputs = keras.Input(shape=input_shape, name="inputs")
+    check_builder_args(input_shape, num_classes, classifier_activation)  # padded layers: any size
+    whole_number("root_depth", root_depth, example=64)
+    inputs = keras.Input(shape=input_shape, name="input")
     x = root_block(inputs, preact, imagenet_root, root_depth)
     x = stack_blocks_dense(x, blocks)
     if preact:
         x = batch_norm(x, "postnorm", relu=True)
     x = layers.GlobalAveragePooling2D(name="pool5")(x)
-    outputs = layers.Dense(num_classes, activation="softmax", name="predictions")(x)
+    outputs = classifier(x, num_classes, classifier_activation)
     return keras.Model(inputs, outputs, name=name)
 
 
-def resnet50(input_shape=(224, 224, 3), num_classes=1000, name="resnet50"):
-    """ResNet-50 v1 (He et al. 2015): 3, 4, 6, 3 bottleneck units; 25,636,712 parameters at 1000 classes.
+def resnet_v1_block(scope, base_depth, num_units, stride, unit_fn=bottleneck_v1):
+    """One v1 stage: ``num_units`` bottleneck units of width ``base_depth`` (output 4 x base_depth).
 
-    v1 (the Caffe model, keras.applications) downsamples in the FIRST unit of stages 2-4.
+    v1 (the Caffe model, keras.applications) downsamples in the FIRST unit of the stage.
     """
-    blocks = [
-        Block("block1", bottleneck_v1, [(256, 64, 1)] * 3),
-        Block("block2", bottleneck_v1, [(512, 128, 2)] + [(512, 128, 1)] * 3),
-        Block("block3", bottleneck_v1, [(1024, 256, 2)] + [(1024, 256, 1)] * 5),
-        Block("block4", bottleneck_v1, [(2048, 512, 2)] + [(2048, 512, 1)] * 2),
-    ]
-    return resnet(blocks, input_shape, num_classes, preact=False, name=name)
+    whole_number("num_units", num_units, example=3)
+    depth = 4 * base_depth
+    units = [(depth, base_depth, stride)] + [(depth, base_depth, 1)] * (num_units - 1)
+    return Block(scope, unit_fn, units)
 
 
-# slim's v2 downsamples in the LAST unit of stages 1-3: same parameters as v1's layout, but the
-# strided unit's subsampled identity shortcut never has to change depth at the same time.
+def resnet_v2_block(scope, base_depth, num_units, stride, unit_fn=bottleneck_v2):
+    """One v2 stage, slim's ``resnet_v2_block``: the stride sits on the LAST unit.
 
-def resnet_v2_50(input_shape=(224, 224, 3), num_classes=1000, name="resnet_v2_50"):
+    Same parameters as v1's layout, but the strided unit's subsampled identity shortcut never has
+    to change depth at the same time.
+    """
+    whole_number("num_units", num_units, example=3)
+    depth = 4 * base_depth
+    units = [(depth, base_depth, 1)] * (num_units - 1) + [(depth, base_depth, stride)]
+    return Block(scope, unit_fn, units)
+
+
+def resnet50_blocks(unit_fn=bottleneck_v1):
+    """ResNet-50 v1's four stages, 3, 4, 6, 3 units (unit_fn: e.g. an SE variant of bottleneck_v1)."""
+    return [resnet_v1_block("block1", 64, 3, 1, unit_fn), resnet_v1_block("block2", 128, 4, 2, unit_fn),
+            resnet_v1_block("block3", 256, 6, 2, unit_fn), resnet_v1_block("block4", 512, 3, 2, unit_fn)]
+
+
+def resnet50(input_shape=(224, 224, 3), num_classes=1000, *, classifier_activation="softmax",
+             name="resnet50"):
+    """ResNet-50 v1 (He et al. 2015): 3, 4, 6, 3 bottleneck units; 25,636,712 parameters at 1000 classes."""
+    return resnet(resnet50_blocks(), input_shape, num_classes,
+                  classifier_activation=classifier_activation, name=name)
+
+
+def resnet_v2_blocks(units):
+    """The four v2 ImageNet stages from their unit counts, e.g. (3, 4, 6, 3) for ResNet-50."""
+    return [resnet_v2_block("block1", 64, units[0], 2), resnet_v2_block("block2", 128, units[1], 2),
+            resnet_v2_block("block3", 256, units[2], 2), resnet_v2_block("block4", 512, units[3], 1)]
+
+
+def resnet_v2_50(input_shape=(224, 224, 3), num_classes=1000, *, classifier_activation="softmax",
+                 name="resnet_v2_50"):
     """ResNet-50 v2: 3, 4, 6, 3 pre-activation bottleneck units; 25,613,800 parameters."""
-    blocks = [
-        Block("block1", bottleneck_v2, [(256, 64, 1)] * 2 + [(256, 64, 2)]),
-        Block("block2", bottleneck_v2, [(512, 128, 1)] * 3 + [(512, 128, 2)]),
-        Block("block3", bottleneck_v2, [(1024, 256, 1)] * 5 + [(1024, 256, 2)]),
-        Block("block4", bottleneck_v2, [(2048, 512, 1)] * 3),
-    ]
-    return resnet(blocks, input_shape, num_classes, preact=True, name=name)
+    return resnet(resnet_v2_blocks((3, 4, 6, 3)), input_shape, num_classes, preact=True,
+                  classifier_activation=classifier_activation, name=name)
 
 
-def resnet_v2_101(input_shape=(224, 224, 3), num_classes=1000, name="resnet_v2_101"):
+def resnet_v2_101(input_shape=(224, 224, 3), num_classes=1000, *, classifier_activation="softmax",
+                  name="resnet_v2_101"):
     """ResNet-101 v2: 3, 4, 23, 3 units; 44,675,560 parameters."""
-    blocks = [
-        Block("block1", bottleneck_v2, [(256, 64, 1)] * 2 + [(256, 64, 2)]),
-        Block("block2", bottleneck_v2, [(512, 128, 1)] * 3 + [(512, 128, 2)]),
-        Block("block3", bottleneck_v2, [(1024, 256, 1)] * 22 + [(1024, 256, 2)]),
-        Block("block4", bottleneck_v2, [(2048, 512, 1)] * 3),
-    ]
-    return resnet(blocks, input_shape, num_classes, preact=True, name=name)
+    return resnet(resnet_v2_blocks((3, 4, 23, 3)), input_shape, num_classes, preact=True,
+                  classifier_activation=classifier_activation, name=name)
 
 
-def resnet_v2_152(input_shape=(224, 224, 3), num_classes=1000, name="resnet_v2_152"):
+def resnet_v2_152(input_shape=(224, 224, 3), num_classes=1000, *, classifier_activation="softmax",
+                  name="resnet_v2_152"):
     """ResNet-152 v2: 3, 8, 36, 3 units; 60,380,648 parameters."""
-    blocks = [
-        Block("block1", bottleneck_v2, [(256, 64, 1)] * 2 + [(256, 64, 2)]),
-        Block("block2", bottleneck_v2, [(512, 128, 1)] * 7 + [(512, 128, 2)]),
-        Block("block3", bottleneck_v2, [(1024, 256, 1)] * 35 + [(1024, 256, 2)]),
-        Block("block4", bottleneck_v2, [(2048, 512, 1)] * 3),
-    ]
-    return resnet(blocks, input_shape, num_classes, preact=True, name=name)
+    return resnet(resnet_v2_blocks((3, 8, 36, 3)), input_shape, num_classes, preact=True,
+                  classifier_activation=classifier_activation, name=name)
 
 
-def resnet_v2_200(input_shape=(224, 224, 3), num_classes=1000, name="resnet_v2_200"):
+def resnet_v2_200(input_shape=(224, 224, 3), num_classes=1000, *, classifier_activation="softmax",
+                  name="resnet_v2_200"):
     """ResNet-200 v2: 3, 24, 36, 3 units (keras.applications has no counterpart)."""
-    blocks = [
-        Block("block1", bottleneck_v2, [(256, 64, 1)] * 2 + [(256, 64, 2)]),
-        Block("block2", bottleneck_v2, [(512, 128, 1)] * 23 + [(512, 128, 2)]),
-        Block("block3", bottleneck_v2, [(1024, 256, 1)] * 35 + [(1024, 256, 2)]),
-        Block("block4", bottleneck_v2, [(2048, 512, 1)] * 3),
-    ]
-    return resnet(blocks, input_shape, num_classes, preact=True, name=name)
+    return resnet(resnet_v2_blocks((3, 24, 36, 3)), input_shape, num_classes, preact=True,
+                  classifier_activation=classifier_activation, name=name)
 
 
-def small_resnet(depths=(16, 32, 64), units=2, input_shape=(28, 28, 1), num_classes=10, first_stride=1,
-                 name="small_resnet"):
+def small_resnet_blocks(depths, units, first_stride, unit_fn=basic_block):
+    """One stage of ``units`` basic units per depth, halving the resolution at the start of every
+    stage after the first (and of the first too when ``first_stride=2``)."""
+    if not depths:
+        raise ValueError("depths=(): give one channel count per stage, e.g. depths=(16, 32, 64)")
+    whole_number("units", units, example=2)
+    if first_stride not in (1, 2):
+        raise ValueError(f"first_stride={first_stride!r}: use 1 (full resolution) or 2 (4x cheaper)")
+    return [Block(f"block{i + 1}", unit_fn, [(d, first_stride if i == 0 else 2)] + [(d, 1)] * (units - 1))
+            for i, d in enumerate(depths)]
+
+
+def small_resnet(input_shape=(28, 28, 1), num_classes=10, *, classifier_activation="softmax",
+                 name="small_resnet", depths=(16, 32, 64), units=2, first_stride=1):
     """A CIFAR-style ResNet v1 of basic units for small images: a 3x3 stem, then one stage per depth,
     ``units`` units each, halving the resolution at the start of every stage after the first (and of
     the first too when ``first_stride=2``, which makes the whole net 4x cheaper on 28x28 images)."""
-    blocks = [Block(f"block{i + 1}", basic_block, [(d, first_stride if i == 0 else 2)] + [(d, 1)] * (units - 1))
-              for i, d in enumerate(depths)]
-    return resnet(blocks, input_shape, num_classes, imagenet_root=False, root_depth=depths[0], name=name)
+    blocks = small_resnet_blocks(depths, units, first_stride)
+    return resnet(blocks, input_shape, num_classes, classifier_activation=classifier_activation,
+                  name=name, imagenet_root=False, root_depth=depths[0])

@@ -8,15 +8,28 @@ An SE block recalibrates the channels of a feature map ``U`` (H x W x C):
 * scale: ``U * s``, each channel multiplied by its weight in (0, 1).
 
 :func:`se_wrap` puts an SE block on any block: after an Inception-style module, or on the residual
-branch of a residual block before the addition (where the paper puts it). This module has its own
-ResNet bottleneck so that it does not depend on ``utils.models.resnet``; with ``ratio=None``
-:func:`se_resnet50` is the plain ResNet-50.
+branch of a residual block before the addition (where the paper puts it). The SE-ResNets are built
+from ``utils.models.resnet``'s own units (their ``excite`` hook): :func:`se_resnet50` is
+``resnet50`` plus 16 SE blocks, and with ``ratio=None`` it *is* ``resnet50``.
 """
-import keras
+import functools
+import numbers
+
 from keras import layers
 
-BN_EPSILON = 1.001e-5
-RESNET50_STAGES = ((64, 3), (128, 4), (256, 6), (512, 3))  # (bottleneck width, blocks) per stage
+from utils.layers import check_builder_args
+from utils.models import resnet
+
+
+def check_ratio(ratio, channels):
+    """The reduction ratio r: a whole number in [1, channels] that divides the channel count, so that
+    the hidden layer has exactly C / r units (the paper's 16 divides 256 ... 2048)."""
+    if (isinstance(ratio, bool) or not isinstance(ratio, numbers.Integral) or not 1 <= ratio <= channels
+            or channels % ratio):
+        raise ValueError(f"ratio={ratio!r}: the SE reduction ratio must be a whole number between 1 and "
+                         f"the {channels} channels that divides them, e.g. ratio=16 (the paper's) or 4; "
+                         f"ratio=None builds the block without SE")
+    return int(ratio)
 
 
 def squeeze_excite(x, ratio=16, name="se"):
@@ -26,10 +39,9 @@ def squeeze_excite(x, ratio=16, name="se"):
     so a chapter can read them with a sub-model.
     """
     channels = x.shape[-1]
-    if ratio is None or ratio < 1 or ratio > channels:
-        raise ValueError(f"reduction ratio must be between 1 and the channel count {channels}, got {ratio}")
+    ratio = check_ratio(ratio, channels)
     s = layers.GlobalAveragePooling2D(name=f"{name}_squeeze")(x)
-    s = layers.Dense(max(1, channels // ratio), activation="relu", name=f"{name}_reduce")(s)
+    s = layers.Dense(channels // ratio, activation="relu", name=f"{name}_reduce")(s)
     s = layers.Dense(channels, activation="sigmoid", name=f"{name}_excite")(s)
     s = layers.Reshape((1, 1, channels), name=f"{name}_reshape")(s)
     return layers.Multiply(name=f"{name}_scale")([x, s])
@@ -45,6 +57,10 @@ def se_wrap(block, ratio=16, shortcut=None, name="se"):
         the paper, so the identity path stays untouched).
     ratio=None gives the same block without SE (for side-by-side comparisons).
     """
+    if not (shortcut is None or shortcut == "identity" or callable(shortcut)):
+        raise ValueError(f"shortcut={shortcut!r}: use None (no residual), 'identity' or a function "
+                         f"shortcut(x) such as a 1x1 projection")
+
     def wrapped(x):
         y = block(x)
         if ratio is not None:
@@ -57,93 +73,52 @@ def se_wrap(block, ratio=16, shortcut=None, name="se"):
     return wrapped
 
 
-def conv_bn(x, filters, kernel_size, strides=1, name="conv", relu=True, momentum=0.99):
-    """Conv (no bias: the BN after it has its own shift) - BN - optional ReLU."""
-    x = layers.Conv2D(filters, kernel_size, strides=strides, padding="same", use_bias=False,
-                      name=f"{name}_conv")(x)
-    x = layers.BatchNormalization(epsilon=BN_EPSILON, momentum=momentum, name=f"{name}_bn")(x)
-    return layers.Activation("relu", name=f"{name}_relu")(x) if relu else x
+def se_unit(unit_fn, ratio):
+    """``unit_fn`` (a ResNet unit of utils.models.resnet) with an SE block on its residual branch
+    before the addition (layers ``{unit}_se_squeeze`` ... ``{unit}_se_scale``); the unit itself when
+    ratio is None."""
+    if ratio is None:
+        return unit_fn
+    return functools.partial(unit_fn, excite=functools.partial(squeeze_excite, ratio=ratio))
 
 
-def bottleneck_branch(filters, strides=1, name="block", momentum=0.99):
-    """ResNet's bottleneck residual branch: 1x1 (filters, stride) - 3x3 - 1x1 (4 * filters)."""
-    def branch(x):
-        x = conv_bn(x, filters, 1, strides, name=f"{name}_1", momentum=momentum)
-        x = conv_bn(x, filters, 3, name=f"{name}_2", momentum=momentum)
-        return conv_bn(x, 4 * filters, 1, name=f"{name}_3", relu=False, momentum=momentum)
-    return branch
+def se_resnet50(input_shape=(224, 224, 3), num_classes=1000, *, classifier_activation="softmax",
+                name=None, ratio=16):
+    """SE-ResNet-50 (ratio=16 as in the paper): ``resnet.resnet50``'s units plus one SE block each.
 
-
-def basic_branch(filters, strides=1, name="block", momentum=0.99):
-    """ResNet's basic residual branch (ResNet-18/34): 3x3 (stride) - 3x3."""
-    def branch(x):
-        x = conv_bn(x, filters, 3, strides, name=f"{name}_1", momentum=momentum)
-        return conv_bn(x, filters, 3, name=f"{name}_2", relu=False, momentum=momentum)
-    return branch
-
-
-def projection(filters, strides=1, name="block", momentum=0.99):
-    """The 1x1 projection shortcut used when the resolution or the channel count changes."""
-    def shortcut(x):
-        return conv_bn(x, filters, 1, strides, name=f"{name}_0", relu=False, momentum=momentum)
-    return shortcut
-
-
-def residual_stage(x, filters, blocks, strides, ratio, name, bottleneck=True, momentum=0.99):
-    """``blocks`` (SE-)residual blocks; the first one changes resolution/width with a projection."""
-    out_channels = 4 * filters if bottleneck else filters
-    make_branch = bottleneck_branch if bottleneck else basic_branch
-    for i in range(blocks):
-        block_name = f"{name}_block{i + 1}"
-        first = i == 0
-        needs_projection = first and (strides != 1 or x.shape[-1] != out_channels)
-        shortcut = (projection(out_channels, strides, block_name, momentum) if needs_projection
-                    else "identity")
-        branch = make_branch(filters, strides if first else 1, block_name, momentum)
-        x = se_wrap(branch, ratio, shortcut, name=f"{block_name}_se" if ratio else block_name)(x)
-    return x
-
-
-def se_resnet50(input_shape=(224, 224, 3), classes=1000, ratio=16, name=None):
-    """SE-ResNet-50 (ratio=16 as in the paper); ``ratio=None`` builds the plain ResNet-50.
-
-    Convolutions have no bias (each is followed by BN). Trainable parameters at 1000 classes:
-    25,557,032 for ResNet-50, 28,088,024 with SE; ``count_params()`` also counts the BN moving
-    mean and variance (2 x 26,560 more, not learned by gradient descent).
+    ``ratio=None`` builds the plain ResNet-50 (named ``resnet50``). Parameters at 1000 classes:
+    25,636,712 for ResNet-50 (keras.applications' count: conv biases and BN moving statistics
+    included), 28,167,704 with SE (+2,530,992: 16 SE blocks).
     """
-    name = name or ("se_resnet50" if ratio else "resnet50")
-    inputs = keras.Input(shape=input_shape, name="input")
-    x = conv_bn(inputs, 64, 7, strides=2, name="conv1")
-    x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
-    for i, (filters, blocks) in enumerate(RESNET50_STAGES):
-        x = residual_stage(x, filters, blocks, strides=1 if i == 0 else 2, ratio=ratio,
-                           name=f"conv{i + 2}")
-    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    outputs = layers.Dense(classes, activation="softmax", name="predictions")(x)
-    return keras.Model(inputs, outputs, name=name)
+    blocks = resnet.resnet50_blocks(se_unit(resnet.bottleneck_v1, ratio))
+    return resnet.resnet(blocks, input_shape, num_classes, classifier_activation=classifier_activation,
+                         name=name or ("se_resnet50" if ratio else "resnet50"))
 
 
-def small_se_resnet(input_shape=(28, 28, 1), classes=10, widths=(16, 32, 64), blocks=1, ratio=4,
-                    stem_strides=2, momentum=0.9, name=None):
-    """A small (SE-)ResNet for Fashion-MNIST: 3x3 stem (stride ``stem_strides``), one stage of
-    basic blocks per width (stride 2 from the second stage), GAP, softmax.
-    ``ratio=None``: the same net without SE. BN momentum 0.9 so that short runs have usable
-    moving statistics at test time."""
-    name = name or ("small_se_resnet" if ratio else "small_resnet")
-    inputs = keras.Input(shape=input_shape, name="input")
-    x = conv_bn(inputs, widths[0], 3, strides=stem_strides, name="stem", momentum=momentum)
-    for i, width in enumerate(widths):
-        x = residual_stage(x, width, blocks, strides=1 if i == 0 else 2, ratio=ratio,
-                           name=f"stage{i + 1}", bottleneck=False, momentum=momentum)
-    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    outputs = layers.Dense(classes, activation="softmax", name="predictions")(x)
-    return keras.Model(inputs, outputs, name=name)
+def small_se_resnet(input_shape=(28, 28, 1), num_classes=10, *, classifier_activation="softmax",
+                    name=None, depths=(16, 32, 64), units=1, ratio=4, first_stride=2):
+    """``resnet.small_resnet`` with an SE block in every basic unit, for Fashion-MNIST: a 3x3 stem,
+    one stage of ``units`` basic units per depth, halving the resolution in the first unit of every
+    stage (``first_stride=2``: also in the first one, 4x cheaper on 28x28), GAP, the classifier.
+
+    ``ratio=None``: the same net without SE, named ``small_se_resnet_plain`` (not ``small_resnet``,
+    which is resnet.small_resnet's default: a different network). BN momentum 0.9 (ResNet's), so
+    that short runs have usable moving statistics at test time.
+    """
+    check_builder_args(input_shape, num_classes, classifier_activation)
+    if ratio is not None:
+        for depth in depths:
+            check_ratio(ratio, depth)
+    blocks = resnet.small_resnet_blocks(depths, units, first_stride, se_unit(resnet.basic_block, ratio))
+    return resnet.resnet(blocks, input_shape, num_classes, classifier_activation=classifier_activation,
+                         name=name or ("small_se_resnet" if ratio else "small_se_resnet_plain"),
+                         imagenet_root=False, root_depth=depths[0])
 
 
 def se_parameters(channels, ratio=16):
     """Learned parameters of one SE block on ``channels`` channels: two FC layers with biases,
     ``C * C/r + C/r`` + ``C/r * C + C``."""
-    hidden = max(1, channels // ratio)
+    hidden = channels // check_ratio(ratio, channels)
     return channels * hidden + hidden + hidden * channels + channels
 
 

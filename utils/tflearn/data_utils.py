@@ -67,16 +67,22 @@ def _float_array(function, X):
     return X
 
 
+def _featurewise(function, X, given, statistic, apply):
+    """``apply(X, stat)`` with ``stat = statistic(X, axis=0)`` unless given: ``(result, stat)`` when
+    computed here, ``result`` alone when given (tflearn's two return conventions)."""
+    X = _float_array(function, X)
+    if given is None:
+        stat = statistic(X, axis=0)
+        return apply(X, stat), stat
+    return apply(X, given)
+
+
 def featurewise_zero_center(X, mean=None):
     """``X - mean`` with ``mean`` = X's mean over the examples (axis 0) unless given.
 
     Returns ``(X - mean, mean)`` when the mean is computed here, ``X - mean`` when it is given.
     """
-    X = _float_array("featurewise_zero_center", X)
-    if mean is None:
-        mean = np.mean(X, axis=0)
-        return X - mean, mean
-    return X - mean
+    return _featurewise("featurewise_zero_center", X, mean, np.mean, np.subtract)
 
 
 def featurewise_std_normalization(X, std=None):
@@ -85,30 +91,26 @@ def featurewise_std_normalization(X, std=None):
     Returns ``(X / std, std)`` when std is computed here, ``X / std`` when it is given (no epsilon:
     a constant feature divides by 0, as in tflearn).
     """
-    X = _float_array("featurewise_std_normalization", X)
-    if std is None:
-        std = np.std(X, axis=0)
-        return X / std, std
-    return X / std
+    return _featurewise("featurewise_std_normalization", X, std, np.std, np.divide)
+
+
+def _samplewise(function, X, update):
+    """In place: ``X[i] = update(X[i])`` for each example of a float array of 3 or more dimensions."""
+    X = _float_array(function, X)
+    if X.ndim < 3 or not np.issubdtype(X.dtype, np.floating):
+        raise ValueError(f"{function}: X has shape {X.shape}, dtype {X.dtype}; give a float array of 3 "
+                         "or more dimensions (tflearn works on each X[i] along its axis 1)")
+    for i in range(len(X)):
+        X[i] = update(X[i])
+    return X
 
 
 def samplewise_zero_center(X):
     """In place: each example minus its mean along its axis 1 (tflearn's ``axis=1`` of ``X[i]``)."""
-    X = _float_array("samplewise_zero_center", X)
-    if X.ndim < 3 or not np.issubdtype(X.dtype, np.floating):
-        raise ValueError(f"samplewise_zero_center: X has shape {X.shape}, dtype {X.dtype}; give a float "
-                         "array of 3 or more dimensions (tflearn centres each X[i] along its axis 1)")
-    for i in range(len(X)):
-        X[i] -= np.mean(X[i], axis=1, keepdims=True)
-    return X
+    return _samplewise("samplewise_zero_center", X, lambda x: x - np.mean(x, axis=1, keepdims=True))
 
 
 def samplewise_std_normalization(X):
     """In place: each example divided by its standard deviation along its axis 1 (+ 1e-8)."""
-    X = _float_array("samplewise_std_normalization", X)
-    if X.ndim < 3 or not np.issubdtype(X.dtype, np.floating):
-        raise ValueError(f"samplewise_std_normalization: X has shape {X.shape}, dtype {X.dtype}; give a "
-                         "float array of 3 or more dimensions")
-    for i in range(len(X)):
-        X[i] /= (np.std(X[i], axis=1, keepdims=True) + EPSILON)
-    return X
+    return _samplewise("samplewise_std_normalization", X,
+                       lambda x: x / (np.std(x, axis=1, keepdims=True) + EPSILON))

@@ -113,18 +113,25 @@ def check_bool(function, argument, value):
 
 
 def kernel_2d(value, what="filter_size"):
-    """tflearn's 2-D size formats -> ``(height, width)``: ``3``, ``[3, 3]`` or ``[1, 3, 3, 1]``."""
+    """tflearn's 2-D size formats -> ``(height, width)``: ``3``, ``[3, 3]`` or ``[1, 3, 3, 1]``;
+    every size is a whole number >= 1."""
+    hint = f"{what}={value!r}: give an int >= 1, [height, width] or [1, height, width, 1]"
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return (int(value), int(value))
-    try:
-        value = [int(v) for v in value]
-    except (TypeError, ValueError):
-        raise ValueError(f"{what}={value!r}: give an int, [height, width] or [1, height, width, 1]") from None
-    if len(value) == 2:
-        return tuple(value)
-    if len(value) == 4 and value[0] == 1 and value[3] == 1:
-        return (value[1], value[2])
-    raise ValueError(f"{what}={value!r}: give an int, [height, width] or [1, height, width, 1]")
+        size = (int(value), int(value))
+    else:
+        try:
+            given = [int(v) for v in value]
+        except (TypeError, ValueError):
+            raise ValueError(hint) from None
+        if len(given) == 2:
+            size = tuple(given)
+        elif len(given) == 4 and given[0] == 1 and given[3] == 1:
+            size = (given[1], given[2])
+        else:
+            raise ValueError(hint)
+    if min(size) < 1:
+        raise ValueError(hint)
+    return size
 
 
 def padding_name(padding):
@@ -220,3 +227,20 @@ def apply(layer, incoming, after=None):
     """Call ``layer`` (and the optional activation layer ``after``); return the output tensor."""
     x = layer(incoming)
     return after(x) if after is not None else x
+
+
+def weight_arguments(weights_init, bias_init, kind, weight_decay):
+    """The Keras keyword arguments of a tflearn layer's ``weights_init``, ``bias_init``,
+    ``regularizer`` (here ``kind``) and ``weight_decay`` (conv_2d and fully_connected share them)."""
+    return dict(kernel_initializer=initializer(weights_init),
+                bias_initializer=initializer(bias_init, "bias_init"),
+                kernel_regularizer=regularizer(kind, weight_decay))
+
+
+def apply_weighted(layer, incoming, after=None):
+    """:func:`apply`, then the layer's variables on the output tensor as ``.W`` and ``.b``, as
+    tflearn exposed them."""
+    x = apply(layer, incoming, after)
+    x.W, x.b = layer.kernel, layer.bias
+    return x
+

@@ -28,13 +28,9 @@ def conv_2d(incoming, nb_filter, filter_size, strides=1, padding="same", activat
     layer = keras.layers.Conv2D(_filters("conv_2d", nb_filter), u.kernel_2d(filter_size),
                                 strides=u.kernel_2d(strides, "strides"),
                                 padding=u.padding_name(padding), activation=keras_activation,
-                                use_bias=bias, kernel_initializer=u.initializer(weights_init),
-                                bias_initializer=u.initializer(bias_init, "bias_init"),
-                                kernel_regularizer=u.regularizer(regularizer, weight_decay),
-                                trainable=trainable, name=name)
-    x = u.apply(layer, incoming, after)
-    x.W, x.b = layer.kernel, layer.bias  # tflearn exposed the variables on the output tensor
-    return x
+                                use_bias=bias, trainable=trainable, name=name,
+                                **u.weight_arguments(weights_init, bias_init, regularizer, weight_decay))
+    return u.apply_weighted(layer, incoming, after)
 
 
 @keras.saving.register_keras_serializable(package="course.tflearn")

@@ -91,14 +91,10 @@ def fully_connected(incoming, n_units, activation="linear", bias=True, weights_i
     if len(incoming.shape) > 2:
         incoming = keras.layers.Flatten(name=f"{name}_flatten")(incoming)
     keras_activation, after = u.activation_parts(activation, name, ndim=2)
-    layer = keras.layers.Dense(n_units, activation=keras_activation, use_bias=bias,
-                               kernel_initializer=u.initializer(weights_init),
-                               bias_initializer=u.initializer(bias_init, "bias_init"),
-                               kernel_regularizer=u.regularizer(regularizer, weight_decay),
-                               trainable=trainable, name=name)
-    x = u.apply(layer, incoming, after)
-    x.W, x.b = layer.kernel, layer.bias  # tflearn exposed the variables on the output tensor
-    return x
+    layer = keras.layers.Dense(n_units, activation=keras_activation, use_bias=bias, trainable=trainable,
+                               name=name, **u.weight_arguments(weights_init, bias_init, regularizer,
+                                                               weight_decay))
+    return u.apply_weighted(layer, incoming, after)
 
 
 def dropout(incoming, keep_prob, noise_shape=None, name="Dropout"):

@@ -1,11 +1,14 @@
 """Re-execute notebooks in place, top to bottom, in the environment the tests use.
 
-``python -m utils.refresh chapters`` (``make refresh``; ``make refresh NB=chapters/05_lenet.ipynb``
-for one). Each notebook runs in a fresh kernel of this Python with the working directory set to
+``python -m tools.refresh chapters`` (``make refresh``; ``make refresh NB=chapters/05_lenet.ipynb``
+for one), from the repository's root. Each notebook runs in a fresh kernel of this Python with the working directory set to
 its folder, as nbval runs it. The result is written to a temporary file and moved over the
 notebook only when every cell ran (cells tagged ``raises-exception`` may raise), so a failure
 never clobbers a notebook. The versions of TensorFlow, Keras and NumPy the outputs were made with
-are recorded in ``metadata.course.made_with``.
+are recorded in ``metadata.course.made_with``; the rest of the notebook's metadata (the chapter's
+``course.summary`` and ``course.paper`` too) is kept. Every target is read and validated before
+the first one runs: a missing, non-JSON or invalid notebook stops the command with one line naming
+it, and nothing is executed or written.
 """
 import os
 import sys
@@ -16,14 +19,15 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from utils.env import apply_tf_environment, install_kernel_config
+from tools import NotebookError, read_notebook
+from tools.env import apply_tf_environment, install_kernel_config
 from utils.versions import running_versions
 
 
 def refresh(path, timeout=1200):
     """Execute one notebook and store its fresh outputs; return the wall time in seconds."""
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     # record_timing=False: no per-cell timestamps in the metadata, so a refresh that changes no
     # output leaves no diff behind.
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
@@ -42,15 +46,30 @@ def refresh(path, timeout=1200):
     return seconds
 
 
-def main(argv):
-    install_kernel_config()   # C++ log lines to the terminal, not into stored outputs
-    apply_tf_environment()    # the kernels inherit the same TF_* variables the tests set
+def notebooks(args):
+    """The notebooks named by ``args`` (files, or folders of ``*.ipynb``), each read and validated
+    first; raises :class:`tools.NotebookError` (one line) for a missing or malformed one."""
     targets = []
-    for arg in argv or ["chapters"]:
+    for arg in args:
         p = Path(arg)
         if not p.exists():
-            sys.exit(f"{p}: no such notebook or folder")
-        targets += sorted(p.glob("*.ipynb")) if p.is_dir() else [p]
+            raise NotebookError(f"{p}: no such notebook or folder")
+        found = sorted(p.glob("*.ipynb")) if p.is_dir() else [p]
+        if not found:
+            raise NotebookError(f"{p}: no notebooks (*.ipynb) in this folder")
+        targets += found
+    for path in targets:
+        read_notebook(path)
+    return targets
+
+
+def main(argv):
+    try:
+        targets = notebooks(argv or ["chapters"])
+    except NotebookError as error:
+        sys.exit(str(error))
+    install_kernel_config()   # C++ log lines to the terminal, not into stored outputs
+    apply_tf_environment()    # the kernels inherit the same TF_* variables the tests set
     failed = []
     for nb_path in targets:
         try:
