@@ -9,11 +9,13 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test test-measured check-drift slides refresh timings bench readme tensorboard venv clean help
+.PHONY: lab test test-measured check-drift slides student autograde refresh timings bench readme tensorboard venv clean help
 help:
 	@echo "make lab       open the course in JupyterLab (creates .venv on first use)"
 	@echo "make test      run every notebook under strict nbval, and the unit tests"
 	@echo "make slides    export every chapter as a reveal.js deck into build/slides/ (works offline)"
+	@echo "make student   student copies of the chapters (nbgrader: solutions stubbed, hidden checks removed) into build/student/"
+	@echo "make autograde SUBMISSIONS=folder  grade submitted chapters with nbgrader: one line per notebook, then the total"
 	@echo "make refresh   re-execute notebooks in place (NB=chapters/05_lenet.ipynb for one)"
 	@echo "make tensorboard  serve the chapters' TensorBoard logs (build/logs/) at http://127.0.0.1:6006 (PORT=6007 for another)"
 	@echo "make bench     time every architecture: Session vs tf.function vs XLA (results in build/bench/)"
@@ -64,6 +66,15 @@ check-drift: $(STAMP)
 
 slides: $(STAMP)
 	$(PY) -m tools.slides chapters build/slides
+
+# nbgrader (tools/grading.py): the chapters are the source assignments.
+student: $(STAMP)
+	$(PY) -m tools.student build/student
+
+SUBMISSIONS ?=
+autograde: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "make autograde SUBMISSIONS=<folder of submitted chapter notebooks>"; exit 2; }
+	$(PY) -m tools.autograde $(SUBMISSIONS)
 
 refresh: $(STAMP)
 	$(PY) -m tools.refresh $(or $(NB),chapters)

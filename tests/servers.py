@@ -45,3 +45,12 @@ def running(cmd, log, ready, timeout=60, name=None):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def jupyterlab_command(port, token, root):
+    """What `make lab` runs (``jupyter lab``), on a loopback ``port`` with a fixed ``token``."""
+    import sys
+
+    return [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+            "--ServerApp.open_browser=False", "--allow-root"]  # CI runs as root

@@ -5,7 +5,6 @@ websocket, as the browser would.
 """
 import asyncio
 import json
-import sys
 import time
 import urllib.request
 import uuid
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port, running
+from tests.servers import free_port, jupyterlab_command, running
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = uuid.uuid4().hex
@@ -32,9 +31,7 @@ def api(port, path, method="GET", body=None):
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     port = free_port()
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={ROOT}",
-           "--ServerApp.open_browser=False", "--allow-root"]  # CI runs as root
+    cmd = jupyterlab_command(port, TOKEN, ROOT)
     log = tmp_path_factory.mktemp("lab") / "lab.log"
     with running(cmd, log, lambda text: api(port, "/api/status") or port, timeout=60, name="JupyterLab"):
         yield port

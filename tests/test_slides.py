@@ -17,6 +17,7 @@ PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA
 ANSWER = "ANSWER_MARKER_7f3c = 6 * 7"
 INSTRUCTOR_NOTE = "INSTRUCTOR_ONLY_91cd"
 SECRET = "SECRET_SOLUTION_HEADING_55ab"
+VISIBLE_CHECK, HIDDEN_CHECK = "assert VISIBLE_CHECK_12ab", "assert HIDDEN_CHECK_34cd"
 
 
 def md(source, slide_type="-", tags=()):
@@ -49,6 +50,9 @@ def decks(tmp_path_factory):
         code("print('shown to everyone')"),
         md("**Exercise 1.** Compute 6 x 7."),
         code(f"# the answer\n{ANSWER}\nprint(ANSWER_MARKER_7f3c)", "subslide", tags=["solution"]),
+        code(f"{VISIBLE_CHECK}\n### BEGIN HIDDEN TESTS\n{HIDDEN_CHECK}\n### END HIDDEN TESTS", tags=["tests"],
+             nbgrader={"grade": True, "solution": False, "locked": True, "points": 1,
+                       "grade_id": "ex1_tests", "schema_version": 3}),
         md(f"Tell them: {INSTRUCTOR_NOTE}", tags=["instructor"]),
         md("## After the exercises"),  # continues the removed cell's subslide: must start its own
     ])
@@ -84,6 +88,14 @@ def test_the_audience_deck_leaves_out_solutions_and_instructor_cells(decks):
         assert marker not in audience, f"{marker} is in the audience deck"
         assert marker in instructor, f"{marker} is missing from the instructor deck"
     assert SECRET not in by_name["figures"][0] and SECRET in by_name["figures"][1]
+
+
+def test_the_audience_deck_shows_an_exercise_s_checks_but_not_its_hidden_ones(decks):
+    _, by_name = decks
+    audience, instructor = by_name["exercises"]
+    assert "VISIBLE_CHECK_12ab" in audience and "VISIBLE_CHECK_12ab" in instructor
+    assert "HIDDEN_CHECK_34cd" not in audience and "HIDDEN TESTS" not in audience
+    assert "HIDDEN_CHECK_34cd" in instructor
 
 
 def test_a_removed_cell_that_started_a_subslide_hands_the_start_on(decks):

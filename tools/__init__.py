@@ -6,7 +6,9 @@
   the vendored browser scripts in ``vendor/``;
 * ``tools.readme``: the README's chapter table and wall times (``make readme``);
 * ``tools.report_durations``: the per-notebook wall-time table of the last test run (``make timings``);
-* ``tools.bench``: the benchmark command (``make bench``) around chapter 17's ``utils.bench``.
+* ``tools.bench``: the benchmark command (``make bench``) around chapter 17's ``utils.bench``;
+* ``tools.student`` and ``tools.autograde`` (shared code in ``tools.grading``): nbgrader's student
+  copies (``make student``) and autograding (``make autograde SUBMISSIONS=folder``).
 
 None of it is installed by ``pip install -e .`` (that installs ``utils`` only), and nothing in
 ``utils`` imports it.

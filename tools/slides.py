@@ -4,7 +4,8 @@
 (the same as ``jupyter nbconvert --to slides``) on each notebook and writes two decks per chapter:
 
 * ``build/slides/<chapter>.slides.html``, the audience deck: cells tagged ``solution`` (exercise
-  answers) or ``instructor`` (instructors only) are left out, by nbconvert's TagRemovePreprocessor;
+  answers) or ``instructor`` (instructors only) are left out, by nbconvert's TagRemovePreprocessor,
+  and so are the exercises' hidden checks, by nbgrader's ClearHiddenTests;
 * ``build/slides/instructor/<chapter>.slides.html``, the instructor's deck: every cell, solutions
   included.
 
@@ -206,6 +207,10 @@ def slides_exporter(hidden_tags=HIDDEN_TAGS, url_prefix=""):
         for p in SlidesExporter.class_traits()["default_preprocessors"].default()]
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(hidden_tags)
+    if hidden_tags:
+        # An exercise's hidden checks (nbgrader's ### BEGIN HIDDEN TESTS) are cut from the audience
+        # deck by nbgrader's own preprocessor, as from the student copies (tools.student).
+        config.SlidesExporter.preprocessors = ["nbgrader.preprocessors.ClearHiddenTests"]
     return SlidesExporter(config=config)
 
 

@@ -176,8 +176,10 @@ def bottleneck_v1(x, depth, depth_bottleneck, stride=1, name="unit", excite=None
     """ResNet v1 bottleneck unit (ResNet-50/101/152): 1x1 reduce, 3x3, 1x1 expand; add; ReLU.
 
     As in the original Caffe model and keras.applications.ResNet50, the stride sits on the first 1x1
-    convolution and every convolution keeps a bias even though BN follows it (the bias is redundant,
-    BN subtracts the mean; we keep it to reproduce the reference parameter count exactly).
+    convolution. As in keras.applications.ResNet50 (not the Caffe model), every convolution here,
+    the projection shortcut included, keeps a bias although BN follows it: the bias is redundant (BN
+    subtracts the mean); we keep it to reproduce Keras's parameter count exactly. The Caffe model's
+    branch convolutions have no bias (``bias_term: false``; its Scale layer after BN gives the shift).
     """
     check_unit(depth, stride, depth_bottleneck)
     if depth == x.shape[-1]:
