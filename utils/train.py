@@ -89,25 +89,36 @@ def compile_model(model, optimizer="adam", learning_rate=1e-3, loss="sparse_cate
     return model
 
 
+def is_data(value):
+    """An ``(x, y)`` pair of arrays or a ``tf.data`` dataset of ``(x, y)`` batches."""
+    return isinstance(value, tuple) and len(value) == 2 or hasattr(value, "element_spec")
+
+
 def fit(model, train, test=None, epochs=3, batch_size=128, optimizer="adam", learning_rate=1e-3,
-        verbose=True, callbacks=(), strategy=None):
+        verbose=True, callbacks=(), strategy=None, validation=None):
     """Compile (if needed), train and evaluate a classifier; return its history as a dict.
 
-    train, test: ``(x, y)`` array pairs or ``tf.data`` datasets of batches. When ``test`` is given it
-    is used as the validation data each epoch, and the dict gains ``test_loss``/``test_accuracy``
-    from a final evaluation. Printing is one rounded line per epoch (see :class:`EpochSummary`).
+    train, validation, test: ``(x, y)`` array pairs or ``tf.data`` datasets of batches.
+
+    * With ``validation`` (as :func:`utils.budget.headline_run` passes it), the model is scored on
+      it every epoch (Keras' ``val_*`` keys) and ``test`` is evaluated **once**, after training:
+      the dict gains ``test_loss``/``test_accuracy``. Train on one, choose on the second, report
+      the third.
+    * Without it, ``test`` doubles as the per-epoch validation data (the chapters' short demos
+      still do this; their ``val_*`` curves are then test curves) and is evaluated at the end.
+
+    Printing is one rounded line per epoch (see :class:`EpochSummary`).
     strategy: a ``tf.distribute`` strategy (see the module docstring); the model must have been
     built inside ``strategy.scope()``. ``batch_size`` is then the global batch over all replicas.
     """
     whole_number("epochs", epochs, example=3)
     whole_number("batch_size", batch_size, example=128)
     positive_number("learning_rate", learning_rate, example=1e-3)
-    if not (isinstance(train, tuple) and len(train) == 2 or hasattr(train, "element_spec")):
-        raise TypeError(f"train={type(train).__name__}: pass an (x, y) pair of arrays or a tf.data "
-                        f"dataset of (x, y) batches")
-    if test is not None and not (isinstance(test, tuple) and len(test) == 2 or hasattr(test, "element_spec")):
-        raise TypeError(f"test={type(test).__name__}: pass an (x, y) pair of arrays, a tf.data "
-                        f"dataset of (x, y) batches, or None")
+    for name, value, required in (("train", train, True), ("test", test, False),
+                                  ("validation", validation, False)):
+        if not (is_data(value) or value is None and not required):
+            raise TypeError(f"{name}={type(value).__name__}: pass an (x, y) pair of arrays, a tf.data "
+                            f"dataset of (x, y) batches" + ("" if required else ", or None"))
     if strategy is not None:
         check_built_in_scope(model, strategy)
         with strategy.scope():
@@ -118,7 +129,8 @@ def fit(model, train, test=None, epochs=3, batch_size=128, optimizer="adam", lea
     x, y = train if isinstance(train, tuple) else (train, None)
     callbacks = list(callbacks) + ([EpochSummary(epochs)] if verbose else [])
     history = model.fit(x, y, batch_size=batch_size if y is not None else None, epochs=epochs,
-                        validation_data=test, callbacks=callbacks, verbose=0)
+                        validation_data=validation if validation is not None else test,
+                        callbacks=callbacks, verbose=0)
     result = {k: [float(v) for v in vs] for k, vs in history.history.items()}
     if test is not None:
         tx, ty = test if isinstance(test, tuple) else (test, None)

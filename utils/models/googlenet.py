@@ -11,6 +11,7 @@ Builders:
 * :func:`googlenet` -- the ImageNet network of the paper's table 1 (no auxiliary classifiers),
   6,998,552 parameters with biases for 1000 classes;
 * :class:`GoogLeNetChain` -- GoogLeNet as caffe-tensorflow's generated code defines it (``utils.chain.Network``);
+* :func:`small_googlenet` -- the same nine modules, narrower, for 28 x 28 images (chapter 09's headline run);
 * :func:`mini_googlenet` -- MiniGoogLeNet (conv / Miniception / downsample modules) for 32 x 32.
 
 Multiply-adds and FLOPs: ``utils.flops`` (one multiply-add = 2 FLOPs).
@@ -96,6 +97,30 @@ def googlenet(input_shape=(224, 224, 3), num_classes=1000, *, classifier_activat
         if block in ("4a", "5a"):  # the 3x3/2 max pools between the stages
             x = keras.layers.MaxPooling2D(3, 2, padding="same", name=f"pool{block[0]}_3x3_s2")(x)
         x = inception_module(x, *widths[block], name=f"inception_{block}")
+    x = keras.layers.GlobalAveragePooling2D(name="pool5")(x)
+    x = keras.layers.Dropout(dropout, name="pool5_drop")(x)
+    outputs = classifier(x, num_classes, classifier_activation)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def small_googlenet(input_shape=(28, 28, 1), num_classes=10, *, classifier_activation="softmax",
+                    name="small_googlenet", width=0.25, dropout=0.4):
+    """GoogLeNet's nine Inception modules with 1x1 reductions (table 1's widths times ``width``)
+    for 28x28 images: the paper's stages at a quarter of its resolutions.
+
+    The ImageNet stem (7x7/2 conv, pools, LRN: 224 -> 28 pixels) becomes one 3x3/2 convolution
+    (28 -> 14); then 3a, 3b at 14x14, a 3x3/2 max pool, 4a-4e at 7x7, a pool, 5a, 5b at 4x4, global
+    average pooling, dropout 40 %, the classifier, as in the paper (no auxiliary classifiers, no
+    batch normalisation: both came from the paper's deeper training setup and from Inception v2).
+    """
+    check_builder_args(input_shape, num_classes, classifier_activation)  # "same" layers: any size
+    w = {block: tuple(scaled(f, width) for f in filters) for block, filters in INCEPTION_V1.items()}
+    inputs = keras.Input(input_shape, name="input")
+    x = conv(inputs, scaled(64, width), 3, strides=2, name="stem")
+    for block in INCEPTION_V1:
+        if block in ("4a", "5a"):
+            x = keras.layers.MaxPooling2D(3, 2, padding="same", name=f"pool{block[0]}_3x3_s2")(x)
+        x = inception_module(x, *w[block], name=f"inception_{block}")
     x = keras.layers.GlobalAveragePooling2D(name="pool5")(x)
     x = keras.layers.Dropout(dropout, name="pool5_drop")(x)
     outputs = classifier(x, num_classes, classifier_activation)
